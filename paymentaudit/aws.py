@@ -1,0 +1,191 @@
+"""boto3 clients for an audit: one per service and region, read-only by construction."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from paymentaudit.errors import InputError, ReadOnlyViolation
+
+DEFAULT_MAX_WORKERS = 16
+DEFAULT_MAX_ATTEMPTS = 5
+USER_AGENT = "paymentaudit/0.1"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and as whom to connect: profile, endpoint (moto, LocalStack), regions."""
+
+    region: str = "us-east-1"
+    replica_region: str = "us-west-2"
+    profile: str | None = None
+    endpoint_url: str | None = None
+    # Static credentials, used by the embedded sandbox only.
+    credentials: Mapping[str, str] | None = None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Primary region, then the replica region (when different)."""
+        if self.replica_region and self.replica_region != self.region:
+            return (self.region, self.replica_region)
+        return (self.region,)
+
+
+@dataclass
+class CallLog:
+    """Thread-safe record of every API call made (service, operation)."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def record(self, service: str, operation: str) -> None:
+        """Count one call."""
+        with self._lock:
+            self.counts[(service, operation)] += 1
+
+    @property
+    def total(self) -> int:
+        """All calls so far."""
+        with self._lock:
+            return sum(self.counts.values())
+
+
+Hook = Callable[..., Any]
+
+
+class Clients:
+    """Creates each (service, region) client once and shares it between threads.
+
+    Every client refuses, before any request is sent, an operation absent from
+    ``allowed`` (service name -> API operation names): the audit path can only
+    call what its collectors declare.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        allowed: Mapping[str, Iterable[str]],
+        *,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        extra_hooks: Mapping[str, Hook] | None = None,
+    ) -> None:
+        self.connection = connection
+        self.allowed = {svc: frozenset(ops) for svc, ops in allowed.items()}
+        self.calls = CallLog()
+        self._extra_hooks = dict(extra_hooks or {})
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._config = botocore.config.Config(
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            max_pool_connections=max(10, max_workers),
+            connect_timeout=5,
+            read_timeout=30,
+            user_agent_extra=USER_AGENT,
+        )
+        self._session = make_session(connection)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """The shared client for ``service`` in ``region`` (default: the primary region)."""
+        region = region or self.connection.region
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._session.client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self.connection.endpoint_url,
+                    config=self._config,
+                )
+                self._install_hooks(client, service)
+                self._clients[key] = client
+        return client
+
+    def _install_hooks(self, client: Any, service: str) -> None:
+        allowed = self.allowed.get(service, frozenset())
+        calls = self.calls
+
+        def guard(model: Any, **_: Any) -> None:
+            if model.name not in allowed:
+                raise ReadOnlyViolation(
+                    f"refused {service}:{model.name}: not a declared read-only audit operation"
+                )
+            calls.record(service, model.name)
+
+        events = client.meta.events
+        events.register_first("before-call", guard, unique_id="paymentaudit-guard")
+        for event, hook in self._extra_hooks.items():
+            events.register(event, hook)
+
+
+def make_session(connection: Connection) -> boto3.Session:
+    """A boto3 session for the connection; an unknown profile is an InputError.
+
+    Sessions are cached per (profile, credentials): clients made from one session share
+    its loaded service models, so a second client of a service parses no JSON.
+    """
+    creds = dict(connection.credentials or {})
+    key = (connection.profile, tuple(sorted(creds.items())))
+    with _SESSIONS_LOCK:
+        session = _SESSIONS.get(key)
+        if session is None:
+            try:
+                session = boto3.Session(
+                    profile_name=connection.profile,
+                    aws_access_key_id=creds.get("aws_access_key_id"),
+                    aws_secret_access_key=creds.get("aws_secret_access_key"),
+                    aws_session_token=creds.get("aws_session_token"),
+                )
+            except botocore.exceptions.ProfileNotFound:
+                raise InputError(
+                    f"unknown AWS profile {connection.profile!r}: "
+                    "not in ~/.aws/config or ~/.aws/credentials"
+                ) from None
+            _SESSIONS[key] = session
+        return session
+
+
+_SESSIONS: dict[tuple[Any, ...], boto3.Session] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore error, or the exception class name."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return str(exc.response.get("Error", {}).get("Code") or "ClientError")
+    return type(exc).__name__
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, secret-free description of an API failure for coverage and reports."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        op = getattr(exc, "operation_name", "") or "call"
+        code = err.get("Code") or "ClientError"
+        return f"{op}: {code}"
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+        return f"cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}"
+    if isinstance(
+        exc, botocore.exceptions.ReadTimeoutError | botocore.exceptions.ConnectTimeoutError
+    ):
+        return "timed out"
+    return type(exc).__name__
+
+
+# The botocore errors a collector call may raise and that the audit records per call
+# instead of failing the run.
+AWS_ERRORS: tuple[type[BaseException], ...] = (
+    botocore.exceptions.ClientError,
+    botocore.exceptions.BotoCoreError,
+)

@@ -1,0 +1,501 @@
+"""The collection engine: runs declared collectors concurrently for one or more environments.
+
+One bounded thread pool spans services, regions and per-item detail calls. The main
+thread only schedules: every task returns to it, and follow-up calls (details of a
+listed item, the next level of a fan-out) are submitted from there, so no worker ever
+waits on another and the longest chain of dependent calls sets the wall time.
+List calls that do not depend on the environment run once and serve every
+environment being snapshotted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from paymentaudit.aws import AWS_ERRORS, Clients, describe_error, error_code
+from paymentaudit.collectors.base import Call, Collector, Item, Scope, dig, tag_dict
+from paymentaudit.model import Coverage, Resource
+from paymentaudit.naming import SUFFIX_TAG
+
+TAGGING = "resourcegroupstaggingapi"
+TAGGING_CALL = Call(
+    "get_resources",
+    params=lambda item, element, scope: {"TagFilters": [{"Key": SUFFIX_TAG}]},
+    result="ResourceTagMappingList",
+    paginate=True,
+)
+VPC_TYPE = "ec2.vpc"
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    """One environment to snapshot: its suffix and SSM prefix."""
+
+    suffix: str
+    ssm_prefix: str
+
+
+@dataclass
+class EnvResult:
+    """What the engine collected for one environment."""
+
+    env: EnvSpec
+    resources: list[Resource] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)  # service -> error lines
+    not_run: set[str] = field(default_factory=set)
+
+    def coverage(self, services: Iterable[str]) -> list[Coverage]:
+        """One coverage entry per service, in the given order."""
+        counts: dict[str, int] = {}
+        for res in self.resources:
+            counts[res.service] = counts.get(res.service, 0) + 1
+        out = []
+        for service in services:
+            errors = sorted(set(self.errors.get(service, ())))
+            out.append(
+                Coverage(
+                    service=service,
+                    status="error" if errors else "ok",
+                    resources=counts.get(service, 0),
+                    error="; ".join(errors) if errors else None,
+                )
+            )
+        return out
+
+
+def execute(client: Any, call: Call, params: Mapping[str, Any]) -> Any:
+    """Make one declared call (following its paginator) and return its ``result``."""
+    if call.paginate:
+        pages = client.get_paginator(call.op).paginate(**params)
+        if call.result is None:
+            return [_strip(page) for page in pages]
+        out: list[Any] = []
+        for page in pages:
+            out.extend(dig(page, call.result) or [])
+        return out
+    response = getattr(client, call.op)(**params)
+    return _strip(response) if call.result is None else dig(response, call.result)
+
+
+def _strip(response: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+class Engine:
+    """Runs collectors for several environments with one bounded pool."""
+
+    def __init__(
+        self,
+        clients: Clients,
+        collectors: Sequence[Collector],
+        envs: Sequence[EnvSpec],
+        *,
+        account_id: str,
+        partition: str = "aws",
+        max_workers: int = 16,
+        timeout: float | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.clients = clients
+        self.collectors = list(collectors)
+        self.envs = list(envs)
+        self.account_id = account_id
+        self.partition = partition
+        self.max_workers = max(1, max_workers)
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.progress = progress
+        self.results = {env.suffix: EnvResult(env) for env in self.envs}
+        self._pending: dict[
+            Future[Any], tuple[Callable[[Any, BaseException | None], None], str]
+        ] = {}
+        self._tags: dict[str, dict[str, dict[str, str]]] = {}  # region -> arn -> tags
+        self._tag_waiters: dict[str, list[Callable[[], None]]] = {}
+        self._vpc_ids: dict[str, dict[str, list[str]]] = {}  # suffix -> region -> ids
+        self._lock = threading.Lock()
+
+    # -- scheduling ---------------------------------------------------------------
+
+    def _submit(
+        self,
+        fn: Callable[[], Any],
+        done: Callable[[Any, BaseException | None], None],
+        service: str,
+    ) -> None:
+        self._pending[self._pool.submit(fn)] = (done, service)
+
+    def run(self) -> dict[str, EnvResult]:
+        """Collect everything; returns one EnvResult per suffix."""
+        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="collect") as pool:
+            self._pool = pool
+            try:
+                self._start()
+                self._loop()
+            finally:
+                for fut in self._pending:
+                    fut.cancel()
+        return self.results
+
+    def _loop(self) -> None:
+        while self._pending:
+            timeout = None
+            if self.deadline is not None:
+                timeout = max(0.0, self.deadline - time.monotonic())
+            done, _ = wait(list(self._pending), timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                self._time_out()
+                return
+            for fut in done:
+                callback, _service = self._pending.pop(fut)
+                try:
+                    value = fut.result()
+                except AWS_ERRORS as exc:
+                    callback(None, exc)
+                else:
+                    callback(value, None)
+
+    def _time_out(self) -> None:
+        services = sorted({service for _, service in self._pending.values()})
+        for fut in self._pending:
+            fut.cancel()
+        self._pending.clear()
+        for result in self.results.values():
+            for service in services:
+                result.errors.setdefault(service, []).append("timed out before completing")
+
+    def _fail(self, service: str, message: str, suffixes: Iterable[str] | None = None) -> None:
+        for suffix in suffixes if suffixes is not None else self.results:
+            self.results[suffix].errors.setdefault(service, []).append(message)
+
+    # -- phases ---------------------------------------------------------------------
+
+    def _regions(self, collector: Collector) -> tuple[str, ...]:
+        regions = self.clients.connection.regions
+        return regions if collector.regions == "all" else regions[:1]
+
+    def _scope(self, env: EnvSpec, region: str) -> Scope:
+        return Scope(
+            suffix=env.suffix,
+            ssm_prefix=env.ssm_prefix,
+            region=region,
+            account_id=self.account_id,
+            vpc_ids=tuple(self._vpc_ids.get(env.suffix, {}).get(region, ())),
+            partition=self.partition,
+        )
+
+    def _start(self) -> None:
+        for region in self.clients.connection.regions:
+            self._start_tagging(region)
+        for collector in self.collectors:
+            if collector.list_scope == "vpc":
+                continue  # started once the environment's VPCs are known
+            for region in self._regions(collector):
+                if collector.list_scope == "env":
+                    for env in self.envs:
+                        self._start_list(collector, region, [env])
+                else:
+                    self._start_list(collector, region, self.envs)
+
+    def _start_tagging(self, region: str) -> None:
+        client = self.clients.client(TAGGING, region)
+        scope = Scope("", "", region, self.account_id)
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            tags: dict[str, dict[str, str]] = {}
+            if exc is not None:
+                # Membership then rests on names alone; the gap is reported, not hidden.
+                self._fail("tagging", f"tag:GetResources in {region}: {describe_error(exc)}")
+            else:
+                for mapping in value or []:
+                    tags[mapping["ResourceARN"]] = tag_dict(mapping.get("Tags"))
+            self._tags[region] = tags
+            for waiter in self._tag_waiters.pop(region, []):
+                waiter()
+
+        params = TAGGING_CALL.build_params(None, None, scope)
+        self._submit(lambda: execute(client, TAGGING_CALL, params), done, "tagging")
+
+    def _after_tags(self, regions: Sequence[str], fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the tag maps of all ``regions`` are in."""
+        waiting = [r for r in regions if r not in self._tags]
+        if not waiting:
+            fn()
+            return
+        self._tag_waiters.setdefault(waiting[0], []).append(lambda: self._after_tags(regions, fn))
+
+    def _tag_map(self, collector: Collector, region: str) -> dict[str, dict[str, str]]:
+        if collector.regions != "global":
+            return self._tags.get(region, {})
+        merged: dict[str, dict[str, str]] = {}
+        for tags in self._tags.values():
+            merged.update(tags)
+        return merged
+
+    def _start_list(self, collector: Collector, region: str, envs: Sequence[EnvSpec]) -> None:
+        client = self.clients.client(collector.boto_service, region)
+        scope = self._scope(envs[0], region)
+        params = collector.list.build_params(None, None, scope)
+        suffixes = [env.suffix for env in envs]
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                where = "" if collector.regions != "all" else f" in {region}"
+                self._fail(collector.service, f"{describe_error(exc)}{where}", suffixes)
+                return
+            regions = (
+                self.clients.connection.regions if collector.regions == "global" else (region,)
+            )
+            self._after_tags(regions, lambda: self._route(collector, region, envs, value or []))
+
+        self._submit(lambda: execute(client, collector.list, params), done, collector.service)
+
+    def _route(
+        self, collector: Collector, region: str, envs: Sequence[EnvSpec], raws: list[Any]
+    ) -> None:
+        tags = self._tag_map(collector, region)
+        for env in envs:
+            scope = self._scope(env, region)
+            items_raw = collector.expand(raws, scope, tags) if collector.expand else raws
+            members = []
+            for raw in items_raw:
+                item = Item(raw=raw, region=region)
+                item.name = collector.item_name(raw)
+                item.arn = collector.item_arn(raw, scope)
+                if collector.tags and not isinstance(raw, str):
+                    item.tags = tag_dict(dig(raw, collector.tags))
+                elif item.arn in tags:
+                    item.tags = tags[item.arn]
+                tagged = bool(item.tags) and item.tags.get(SUFFIX_TAG) == env.suffix
+                if collector.member(item, scope, tagged):
+                    members.append(item)
+            if self.progress:
+                self.progress(f"{collector.type} {env.suffix}: {len(members)}")
+            if collector.type == VPC_TYPE:
+                self._vpc_ids.setdefault(env.suffix, {})[region] = [
+                    collector.item_id(item.raw) for item in members
+                ]
+            self._collect_items(collector, env, scope, members)
+            if collector.type == VPC_TYPE:
+                for child in self.collectors:
+                    if child.list_scope == "vpc" and region in self._regions(child) and members:
+                        self._start_list(child, region, [env])
+
+    # -- per item ---------------------------------------------------------------------
+
+    def _collect_items(
+        self, collector: Collector, env: EnvSpec, scope: Scope, items: list[Item]
+    ) -> None:
+        result = self.results[env.suffix]
+        trackers = []
+        for item in items:
+            tracker = _Tracker(lambda item=item: self._finish(collector, scope, result, item))
+            tracker.add()  # held until every call of the item has been submitted
+            trackers.append(tracker)
+            if collector.describe is not None:
+                self._describe(collector, scope, item, tracker)
+            elif collector.locate is not None:
+                self._locate(collector, scope, item, tracker)
+            else:
+                self._details(collector, scope, item, tracker, batchable=False)
+        if collector.describe is None and collector.locate is None:
+            self._batches(collector, scope, list(zip(items, trackers, strict=True)))
+        for tracker in trackers:
+            tracker.done()
+
+    def _describe(self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker) -> None:
+        call = collector.describe
+        assert call is not None
+        client = self.clients.client(collector.boto_service, item.region)
+        params = call.build_params(item.raw, item.raw, scope)
+        tracker.add()
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                if error_code(exc) in call.absent:
+                    tracker.drop()  # gone between list and describe
+                else:
+                    item.errors["describe"] = describe_error(exc)
+            elif value is None:
+                tracker.drop()
+            else:
+                # Keep what the list said (e.g. a key's aliases) next to the description.
+                item.raw = {**item.raw, **value} if isinstance(item.raw, dict) else value
+                item.arn = item.arn or collector.item_arn(item.raw, scope)
+                self._details(collector, scope, item, tracker, batchable=True)
+            tracker.done()
+
+        self._submit(lambda: execute(client, call, params), done, collector.service)
+
+    def _locate(self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker) -> None:
+        call = collector.locate
+        assert call is not None and collector.locate_fn is not None
+        client = self.clients.client(collector.boto_service, item.region)
+        params = call.build_params(item.raw, item.raw, scope)
+        tracker.add()
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                if error_code(exc) in call.absent:
+                    tracker.drop()
+                else:
+                    item.errors["locate"] = describe_error(exc)
+            else:
+                item.region = collector.locate_fn(value)
+                self._details(collector, scope, item, tracker, batchable=True)
+            tracker.done()
+
+        self._submit(lambda: execute(client, call, params), done, collector.service)
+
+    def _details(
+        self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker, batchable: bool
+    ) -> None:
+        client = self.clients.client(collector.boto_service, item.region)
+        for key, call in collector.details.items():
+            if call.batch:
+                if batchable:
+                    self._batches(collector, scope, [(item, tracker)], only=key)
+                continue
+            self._call(client, collector.service, call, item, None, scope, tracker, key, None)
+
+    def _call(
+        self,
+        client: Any,
+        service: str,
+        call: Call,
+        item: Item,
+        element: Any,
+        scope: Scope,
+        tracker: _Tracker,
+        key: str,
+        sink: dict[Any, Any] | None,
+        sink_key: Any = None,
+    ) -> None:
+        """Run one detail call for an item; store its result and fan out ``each``."""
+        params = call.build_params(item.raw, element, scope)
+        tracker.add()
+
+        def store(value: Any) -> None:
+            if sink is None:
+                item.details[key] = value
+            else:
+                sink[sink_key] = value
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                if error_code(exc) in call.absent:
+                    store(None)
+                else:
+                    item.errors[key] = describe_error(exc)
+                    store(None)
+            elif call.each is not None:
+                children: dict[Any, Any] = {}
+                store(children)
+                elements = value if isinstance(value, list) else [value]
+                for elem in elements:
+                    if elem is None:
+                        continue
+                    child_key = elem if call.each_key == "." else dig(elem, call.each_key)
+                    if call.when is not None and not call.when(elem):
+                        children[child_key] = None  # listed, no follow-up needed
+                        continue
+                    self._call(
+                        client, service, call.each, item, elem, scope, tracker, key, children,
+                        child_key,
+                    )  # fmt: skip
+            else:
+                store(value)
+            tracker.done()
+
+        self._submit(lambda: execute(client, call, params), done, service)
+
+    def _batches(
+        self,
+        collector: Collector,
+        scope: Scope,
+        items: list[tuple[Item, _Tracker]],
+        only: str | None = None,
+    ) -> None:
+        """Detail calls declared with ``batch``: one call per ``batch`` items."""
+        for key, call in collector.details.items():
+            if not call.batch or (only is not None and key != only):
+                continue
+            eligible = [(i, t) for i, t in items if call.when is None or call.when(i.raw)]
+            for start in range(0, len(eligible), call.batch):
+                self._batch_call(collector, scope, call, key, eligible[start : start + call.batch])
+
+    def _batch_call(
+        self,
+        collector: Collector,
+        scope: Scope,
+        call: Call,
+        key: str,
+        chunk: list[tuple[Item, _Tracker]],
+    ) -> None:
+        client = self.clients.client(collector.boto_service, chunk[0][0].region)
+        ids = [collector.item_id(item.raw) for item, _ in chunk]
+        params = dict(call.build_params(None, None, scope))
+        params[call.batch_param] = ids
+        for _, tracker in chunk:
+            tracker.add()
+
+        def done(value: Any, exc: BaseException | None) -> None:
+            by_id = {}
+            if exc is None:
+                by_id = {dig(elem, call.batch_key): elem for elem in value or []}
+            for (item, tracker), ident in zip(chunk, ids, strict=True):
+                if exc is not None and error_code(exc) not in call.absent:
+                    item.errors[key] = describe_error(exc)
+                item.details[key] = by_id.get(ident)
+                tracker.done()
+
+        self._submit(lambda: execute(client, call, params), done, collector.service)
+
+    def _finish(self, collector: Collector, scope: Scope, result: EnvResult, item: Item) -> None:
+        built = collector.build(item, scope)
+        if built is None:
+            return
+        if built.name:
+            item.name = built.name
+        if item.errors:
+            lines = [f"{collector.type} {item.name}: {msg}" for msg in item.errors.values()]
+            result.errors.setdefault(collector.service, []).extend(lines)
+        result.resources.append(
+            Resource(
+                service=collector.service,
+                type=collector.type,
+                logical_name=collector.logical(item, scope),
+                physical_id=collector.item_id(item.raw) or item.name,
+                region=item.region,
+                arn=item.arn,
+                config=built.config,
+                tags=item.tags,
+                errors=dict(item.errors),
+                aliases=built.aliases,
+            )
+        )
+
+
+class _Tracker:
+    """Counts an item's outstanding calls and builds it when the last one returns."""
+
+    __slots__ = ("dropped", "finish", "outstanding")
+
+    def __init__(self, finish: Callable[[], None]) -> None:
+        self.outstanding = 0
+        self.dropped = False
+        self.finish = finish
+
+    def add(self) -> None:
+        self.outstanding += 1
+
+    def drop(self) -> None:
+        self.dropped = True
+
+    def done(self) -> None:
+        self.outstanding -= 1
+        if self.outstanding == 0 and not self.dropped:
+            self.finish()

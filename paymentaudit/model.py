@@ -1,0 +1,244 @@
+"""Typed records shared by every stage: severities, kinds, resources, findings, coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """Finding severity, most severe first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical up to 4 for info: sort key, lower is more severe."""
+        return _SEVERITY_ORDER.index(self)
+
+    def at_least(self, other: Severity) -> bool:
+        """True when this severity is as severe as ``other`` or more."""
+        return self.rank <= other.rank
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """Parse a severity name, case-insensitively; ValueError names the allowed values."""
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            allowed = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (allowed: {allowed})") from None
+
+
+_SEVERITY_ORDER = list(Severity)
+
+# Severities accepted by --fail-on (info never blocks).
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low")
+
+
+class Kind(StrEnum):
+    """What produced a finding."""
+
+    POLICY = "policy"  # a readiness rule failed
+    PARITY = "parity"  # baseline and target differ on an attribute
+    MISSING = "missing"  # in the baseline, not in the target
+    UNEXPECTED = "unexpected"  # in the target only
+    DRIFT = "drift"  # desired state (code) and live target differ
+
+
+class Service(StrEnum):
+    """The AWS services an environment is audited on (findings.json ``service``)."""
+
+    EC2 = "ec2"
+    RDS = "rds"
+    DYNAMODB = "dynamodb"
+    S3 = "s3"
+    LAMBDA = "lambda"
+    LOGS = "logs"
+    ELBV2 = "elbv2"
+    CLOUDWATCH = "cloudwatch"
+    KMS = "kms"
+    SSM = "ssm"
+    IAM = "iam"
+    SNS = "sns"
+
+
+class Status(StrEnum):
+    """Outcome of one rule on one resource."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_EVALUATED = "not_evaluated"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceKey:
+    """How resources pair across environments: type plus logical name."""
+
+    type: str
+    logical_name: str
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.logical_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One collected resource: identity plus its redacted configuration.
+
+    ``config`` holds JSON values only. References to other resources are physical
+    ids/ARNs here; normalization maps them to logical names before comparing.
+    ``errors`` maps an attribute path to the reason it could not be read.
+    """
+
+    service: str
+    type: str
+    logical_name: str
+    physical_id: str
+    region: str
+    arn: str = ""
+    config: Mapping[str, Any] = field(default_factory=dict)
+    tags: Mapping[str, str] | None = None  # None: not read (unknown), {}: read, none set
+    errors: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # other identifiers (ids, ARNs) references may use
+
+    @property
+    def key(self) -> ResourceKey:
+        """The pairing key."""
+        return ResourceKey(self.type, self.logical_name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for snapshot files."""
+        out: dict[str, Any] = {
+            "service": self.service,
+            "type": self.type,
+            "logical_name": self.logical_name,
+            "physical_id": self.physical_id,
+            "region": self.region,
+            "arn": self.arn,
+            "config": self.config,
+            "tags": None if self.tags is None else dict(self.tags),
+        }
+        if self.errors:
+            out["errors"] = dict(self.errors)
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Resource:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            service=data["service"],
+            type=data["type"],
+            logical_name=data["logical_name"],
+            physical_id=data["physical_id"],
+            region=data["region"],
+            arn=data.get("arn", ""),
+            config=data.get("config", {}),
+            tags=data.get("tags"),
+            errors=data.get("errors", {}),
+            aliases=tuple(data.get("aliases", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Whether one service could be read, and how many resources it gave."""
+
+    service: str
+    status: str  # "ok" | "error"
+    resources: int
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (findings.json ``coverage`` entry)."""
+        return {
+            "service": self.service,
+            "status": self.status,
+            "resources": self.resources,
+            "error": self.error,
+        }
+
+
+_NOTHING: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding, as written to findings.json."""
+
+    id: str
+    kind: Kind
+    check: str
+    severity: Severity
+    service: str
+    resource_type: str
+    resource: str
+    physical_id: str
+    path: str
+    expected: Any
+    actual: Any
+    baseline_value: Any
+    message: str
+    remediation: str
+    desired_value: Any = _NOTHING
+
+    @property
+    def sort_key(self) -> tuple[int, str, str, str, str, str]:
+        """Deterministic order: severity, service, resource, path, then check and kind."""
+        return (self.severity.rank, self.service, self.resource, self.path, self.check, self.kind)
+
+    def to_dict(self, with_desired: bool = False) -> dict[str, Any]:
+        """JSON form (findings.json ``findings`` entry)."""
+        out = {
+            "id": self.id,
+            "kind": str(self.kind),
+            "check": self.check,
+            "severity": str(self.severity),
+            "service": self.service,
+            "resource_type": self.resource_type,
+            "resource": self.resource,
+            "physical_id": self.physical_id,
+            "path": self.path,
+            "expected": self.expected,
+            "actual": self.actual,
+            "baseline_value": self.baseline_value,
+            "message": self.message,
+            "remediation": self.remediation,
+        }
+        if with_desired:
+            out["desired_value"] = self.desired_value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            id=data["id"],
+            kind=Kind(data["kind"]),
+            check=data["check"],
+            severity=Severity(data["severity"]),
+            service=data["service"],
+            resource_type=data["resource_type"],
+            resource=data["resource"],
+            physical_id=data.get("physical_id", ""),
+            path=data.get("path", ""),
+            expected=data.get("expected"),
+            actual=data.get("actual"),
+            baseline_value=data.get("baseline_value"),
+            message=data.get("message", ""),
+            remediation=data.get("remediation", ""),
+            desired_value=data.get("desired_value"),
+        )
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in the documented deterministic order."""
+    return sorted(findings, key=lambda f: f.sort_key)

@@ -1,0 +1,193 @@
+"""Readiness rules: one small class per rule, with an id, severity, title and remediation."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from paymentaudit.model import Resource, Severity, Status
+
+
+class NotEvaluated(Exception):
+    """The data a rule needs could not be read."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one rule on one resource (or on the environment)."""
+
+    rule: str
+    status: Status
+    service: str
+    resource_type: str
+    resource: str  # logical name
+    physical_id: str
+    path: str = ""
+    expected: Any = None
+    actual: Any = None
+    message: str = ""
+    severity: Severity | None = None  # overrides the rule's severity for this outcome
+
+
+class RuleContext:
+    """What a rule may look at: the target snapshot's resources, indexed."""
+
+    def __init__(self, snapshot: Any) -> None:
+        self.snapshot = snapshot
+        self.suffix: str = snapshot.suffix
+        self.replica_region: str = snapshot.replica_region
+        self.region: str = snapshot.region
+        self.failed = snapshot.failed_services()
+        self._by_type: dict[str, list[Resource]] = {}
+        self._index: dict[str, Resource] = {}
+        for res in snapshot.resources:
+            self._by_type.setdefault(res.type, []).append(res)
+            for token in (res.physical_id, res.arn, *res.aliases):
+                if token:
+                    self._index.setdefault(token, res)
+
+    def of_type(self, resource_type: str) -> list[Resource]:
+        """The target's resources of one type."""
+        return self._by_type.get(resource_type, [])
+
+    def resolve(self, ref: str | None) -> Resource | None:
+        """The resource a physical id, ARN or alias refers to, if it is in the snapshot."""
+        if not ref:
+            return None
+        return self._index.get(ref)
+
+    def require(self, *services: str) -> None:
+        """Raise NotEvaluated when any of ``services`` could not be read."""
+        down = [s for s in services if s in self.failed]
+        if down:
+            raise NotEvaluated(f"{', '.join(down)} could not be read")
+
+    @staticmethod
+    def attr(resource: Resource, path: str) -> Any:
+        """A top-level attribute; NotEvaluated when the call that provides it failed."""
+        root = path.split(".", 1)[0]
+        if root in resource.errors or "describe" in resource.errors:
+            raise NotEvaluated(f"{resource.type} {resource.logical_name}: {root} not readable")
+        value: Any = resource.config
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
+
+
+class Rule:
+    """Base class. Subclasses set the metadata and implement ``evaluate``."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    title: ClassVar[str]
+    remediation: ClassVar[str]
+    service: ClassVar[str]
+    resource_types: ClassVar[tuple[str, ...]] = ()
+    # (resource type, attribute path glob) pairs this rule governs: a parity difference
+    # there takes the rule's severity.
+    governs: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Services whose data the rule needs (default: its own service).
+    requires: ClassVar[tuple[str, ...]] = ()
+    # Environment-level rules evaluate once, not per resource.
+    environment_level: ClassVar[bool] = False
+
+    # -- evaluation -------------------------------------------------------------------
+
+    def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
+        """Outcomes for the target environment (one per applicable resource by default)."""
+        for resource in self.targets(ctx):
+            try:
+                ctx.require(*(self.requires or (self.service,)))
+                yield from self.check(resource, ctx)
+            except NotEvaluated as why:
+                yield self.not_evaluated(resource, str(why))
+
+    def targets(self, ctx: RuleContext) -> Iterable[Resource]:
+        """The resources this rule applies to."""
+        for resource_type in self.resource_types:
+            yield from ctx.of_type(resource_type)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        """Outcomes for one resource."""
+        raise NotImplementedError
+
+    def governs_path(self, resource_type: str, path: str) -> bool:
+        """True when a difference at ``path`` of a ``resource_type`` falls under this rule."""
+        return any(
+            resource_type == rtype and (fnmatch.fnmatchcase(path, glob) or path == glob)
+            for rtype, glob in self.governs
+        )
+
+    def stricter(self, path: str, baseline: Any, target: Any) -> bool:
+        """True when the target is stricter than the baseline under this rule."""
+        return False
+
+    # -- outcome helpers ----------------------------------------------------------------
+
+    def _outcome(self, status: Status, resource: Resource | None, **kw: Any) -> Outcome:
+        return Outcome(
+            rule=self.id,
+            status=status,
+            service=resource.service if resource else self.service,
+            resource_type=resource.type if resource else kw.pop("resource_type", ""),
+            resource=resource.logical_name if resource else kw.pop("resource", ""),
+            physical_id=resource.physical_id if resource else kw.pop("physical_id", ""),
+            **kw,
+        )
+
+    def passed(self, resource: Resource | None, path: str = "", **kw: Any) -> Outcome:
+        """A passing outcome."""
+        return self._outcome(Status.PASS, resource, path=path, **kw)
+
+    def failed(
+        self,
+        resource: Resource | None,
+        path: str,
+        expected: Any,
+        actual: Any,
+        message: str,
+        **kw: Any,
+    ) -> Outcome:
+        """A failing outcome: what was expected, what was found, and why it matters."""
+        return self._outcome(
+            Status.FAIL,
+            resource,
+            path=path,
+            expected=expected,
+            actual=actual,
+            message=message,
+            **kw,
+        )
+
+    def not_evaluated(self, resource: Resource | None, why: str, **kw: Any) -> Outcome:
+        """The rule could not be evaluated: its data is unavailable."""
+        return self._outcome(Status.NOT_EVALUATED, resource, message=why, **kw)
+
+    def expect(
+        self, resource: Resource, path: str, ok: bool, expected: Any, actual: Any, message: str
+    ) -> Outcome:
+        """Pass when ``ok``, else fail with the given details."""
+        if ok:
+            return self.passed(resource, path, expected=expected, actual=actual)
+        return self.failed(resource, path, expected, actual, message)
+
+
+def greater_is_stricter(path: str, baseline: Any, target: Any) -> bool:
+    """Numbers: a larger target value (longer retention) is stricter."""
+    try:
+        return target is not None and baseline is not None and float(target) > float(baseline)
+    except (TypeError, ValueError):
+        return False
+
+
+def enabled_is_stricter(path: str, baseline: Any, target: Any) -> bool:
+    """Flags: on in the target, off in the baseline, is stricter."""
+    return _truthy(target) and not _truthy(baseline)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "enabled", "1", "yes")
+    return bool(value)

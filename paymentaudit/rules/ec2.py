@@ -1,0 +1,127 @@
+"""Network readiness rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from paymentaudit.model import Resource, Severity
+from paymentaudit.rules import register
+from paymentaudit.rules.base import Outcome, Rule, RuleContext
+
+OPEN_SOURCES = ("0.0.0.0/0", "::/0")
+ALB_PUBLIC_PORTS = (80, 443)
+
+
+@register
+class SgOpenIngress(Rule):
+    id = "SG-OPEN-INGRESS"
+    severity = Severity.CRITICAL
+    title = "No ingress from 0.0.0.0/0 or ::/0 (except 80 and 443 on the ALB security group)"
+    remediation = (
+        "Restrict the rule's source to the VPC CIDR or to a security group; only the ALB "
+        "security group may accept 80/443 from anywhere."
+    )
+    service = "ec2"
+    resource_types = ("ec2.security_group",)
+    governs = (("ec2.security_group", "ingress"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        is_alb = "alb" in resource.logical_name.split("-")
+        open_rules = []
+        for rule in ctx.attr(resource, "ingress") or []:
+            if rule.get("source") not in OPEN_SOURCES:
+                continue
+            port = rule.get("from_port")
+            if is_alb and port == rule.get("to_port") and port in ALB_PUBLIC_PORTS:
+                continue
+            open_rules.append(rule)
+        yield self.expect(
+            resource,
+            "ingress",
+            not open_rules,
+            "no ingress from anywhere",
+            open_rules,
+            "ingress open to the internet: "
+            + ", ".join(
+                f"{r['protocol']} {r['from_port']}-{r['to_port']} from {r['source']}"
+                for r in open_rules
+            ),
+        )
+
+
+@register
+class SgDefaultDeny(Rule):
+    id = "SG-DEFAULT-DENY"
+    severity = Severity.LOW
+    title = "The VPC's default security group has no rules"
+    remediation = "Manage the default security group (aws_default_security_group) with no rules."
+    service = "ec2"
+    resource_types = ("ec2.security_group",)
+
+    def targets(self, ctx: RuleContext) -> Iterable[Resource]:
+        return [g for g in ctx.of_type("ec2.security_group") if g.logical_name == "default"]
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        rules = (ctx.attr(resource, "ingress") or []) + (ctx.attr(resource, "egress") or [])
+        yield self.expect(
+            resource,
+            "egress",
+            not rules,
+            [],
+            rules,
+            "the default security group allows traffic: anything launched without a group gets it",
+        )
+
+
+@register
+class VpcEndpoints(Rule):
+    id = "VPC-ENDPOINTS"
+    severity = Severity.MEDIUM
+    title = "Gateway endpoints for S3 and DynamoDB exist"
+    remediation = (
+        "Add aws_vpc_endpoint resources of type Gateway for com.amazonaws.<region>.s3 and "
+        ".dynamodb, attached to the private route tables."
+    )
+    service = "ec2"
+    resource_types = ("ec2.vpc",)
+    governs = (
+        ("ec2.vpc_endpoint", "vpc_endpoint_type"),
+        ("ec2.vpc_endpoint", "service_name"),
+        ("ec2.vpc_endpoint", "route_table_ids"),
+    )
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        found = set()
+        for endpoint in ctx.of_type("ec2.vpc_endpoint"):
+            if endpoint.config.get("vpc_id") != resource.physical_id:
+                continue
+            if endpoint.config.get("vpc_endpoint_type") != "Gateway":
+                continue
+            service = str(endpoint.config.get("service_name", "")).rsplit(".", 1)[-1]
+            found.add(service)
+        missing = sorted({"s3", "dynamodb"} - found)
+        yield self.expect(
+            resource,
+            "vpc_endpoints",
+            not missing,
+            ["dynamodb", "s3"],
+            sorted(found & {"s3", "dynamodb"}),
+            f"no gateway endpoint for {', '.join(missing)}: traffic leaves the VPC or fails",
+        )
+
+
+@register
+class VpcFlowLogs(Rule):
+    id = "VPC-FLOW-LOGS"
+    severity = Severity.LOW
+    title = "VPC flow logs are enabled"
+    remediation = "Add an aws_flow_log for the VPC (traffic type ALL) to CloudWatch Logs."
+    service = "ec2"
+    resource_types = ("ec2.vpc",)
+    governs = (("ec2.vpc", "flow_logs"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        logs = ctx.attr(resource, "flow_logs") or []
+        yield self.expect(
+            resource, "flow_logs", bool(logs), "a flow log", len(logs), "no flow logs on the VPC"
+        )

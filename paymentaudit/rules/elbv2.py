@@ -1,0 +1,80 @@
+"""ALB readiness rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from paymentaudit.model import Resource, Severity
+from paymentaudit.rules import register
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter
+
+DELETION_PROTECTION = "deletion_protection.enabled"
+
+
+def forwarded_groups(load_balancer: Resource) -> dict[str, int]:
+    """Target-group ARN -> weight, over every listener's forward actions."""
+    out: dict[str, int] = {}
+    for listener in (load_balancer.config.get("listeners") or {}).values():
+        for action in listener.get("default_actions", []):
+            for arn, weight in (action.get("target_groups") or {}).items():
+                out[arn] = max(out.get(arn, 0), weight or 0)
+    return out
+
+
+@register
+class AlbBlueGreen(Rule):
+    id = "ALB-BLUE-GREEN"
+    severity = Severity.HIGH
+    title = "The ALB has a blue and a green target group and forwards to them"
+    remediation = (
+        "Create target groups payment-blue-<suffix> and payment-green-<suffix> and make the "
+        "listener forward to them (weighted: blue 100, green 0 before a cutover)."
+    )
+    service = "elbv2"
+    resource_types = ("elbv2.load_balancer",)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        ctx.attr(resource, "listeners")
+        groups = ctx.of_type("elbv2.target_group")
+        colors = {c for g in groups for c in ("blue", "green") if c in g.logical_name}
+        forwarded = forwarded_groups(resource)
+        forwarded_colors = set()
+        for arn in forwarded:
+            group = ctx.resolve(arn)
+            if group is not None:
+                forwarded_colors |= {c for c in ("blue", "green") if c in group.logical_name}
+        ok = colors == {"blue", "green"} and bool(forwarded_colors)
+        yield self.expect(
+            resource,
+            "listeners",
+            ok,
+            {"target_groups": ["blue", "green"], "forwards_to": "blue and/or green"},
+            {"target_groups": sorted(colors), "forwards_to": sorted(forwarded_colors)},
+            "no blue/green pair behind the listener: a cutover cannot be a weight change",
+        )
+
+
+@register
+class AlbDeletionProtection(Rule):
+    id = "ALB-DELETION-PROTECTION"
+    severity = Severity.MEDIUM
+    title = "ALB deletion protection is on in the target environment"
+    remediation = "Set enable_deletion_protection = true on the load balancer."
+    service = "elbv2"
+    resource_types = ("elbv2.load_balancer",)
+    governs = (("elbv2.load_balancer", f"attributes[{DELETION_PROTECTION}]"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        attrs = ctx.attr(resource, "attributes") or {}
+        value = str(attrs.get(DELETION_PROTECTION, "false")).lower()
+        yield self.expect(
+            resource,
+            f"attributes[{DELETION_PROTECTION}]",
+            value == "true",
+            "true",
+            value,
+            "the load balancer can be deleted without first disabling protection",
+        )
+
+    def stricter(self, path: str, baseline: object, target: object) -> bool:
+        return enabled_is_stricter(path, baseline, target)

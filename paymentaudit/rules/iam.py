@@ -1,0 +1,101 @@
+"""IAM readiness rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from paymentaudit.model import Resource, Severity
+from paymentaudit.rules import register
+from paymentaudit.rules.base import Outcome, Rule, RuleContext
+
+# Actions that have no resource-level permissions and so may use Resource "*": the VPC
+# network-interface, X-Ray and CloudWatch-metrics actions, and ssm:DescribeParameters
+# (metadata only, never values), which the parameter migration needs.
+RESOURCE_STAR_ALLOWED = frozenset(
+    a.lower()
+    for a in (
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcs",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+        "cloudwatch:PutMetricData",
+        "ssm:DescribeParameters",
+    )
+)
+
+
+def allow_statements(role: Resource) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(policy name, statement) for every Allow statement of the role's policies."""
+    docs: dict[str, Any] = {}
+    docs.update({f"inline:{k}": v for k, v in (role.config.get("inline_policies") or {}).items()})
+    docs.update({f"managed:{k}": v for k, v in (role.config.get("managed_policies") or {}).items()})
+    for name, doc in docs.items():
+        if not isinstance(doc, Mapping):
+            continue
+        for stmt in doc.get("Statement", []):
+            if stmt.get("Effect") == "Allow":
+                yield name, stmt
+
+
+def is_wildcard_action(action: str) -> bool:
+    """``*`` or ``service:*``."""
+    return action == "*" or action.endswith(":*")
+
+
+@register
+class IamWildcard(Rule):
+    id = "IAM-WILDCARD"
+    severity = Severity.HIGH
+    title = "No Allow with Action * or service:*; Resource * only for actions that need it"
+    remediation = (
+        "List the exact actions, and name the resources' ARNs; only EC2 network-interface, "
+        'X-Ray and CloudWatch-metrics actions may use Resource "*".'
+    )
+    service = "iam"
+    resource_types = ("iam.role",)
+    governs = (("iam.role", "inline_policies*"), ("iam.role", "managed_policies*"))
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        ctx.attr(resource, "inline_policies")
+        ctx.attr(resource, "managed_policies")
+        wild_actions: list[str] = []
+        wild_resources: list[str] = []
+        for policy, stmt in allow_statements(resource):
+            actions = stmt.get("Action", [])
+            bad = [a for a in actions if is_wildcard_action(a)]
+            if bad or "NotAction" in stmt:
+                wild_actions.append(f"{policy}: {', '.join(bad) or 'NotAction'}")
+            if "*" in stmt.get("Resource", []):
+                extra = [a for a in actions if a.lower() not in RESOURCE_STAR_ALLOWED]
+                if extra:
+                    wild_resources.append(f"{policy}: {', '.join(sorted(extra))} on *")
+        if wild_actions:
+            yield self.failed(
+                resource,
+                "policies",
+                "no Action * or service:*",
+                wild_actions,
+                "wildcard actions allowed: " + "; ".join(wild_actions),
+            )
+        elif wild_resources:
+            yield self.failed(
+                resource,
+                "policies",
+                'Resource "*" only for ENI, X-Ray and CloudWatch-metrics actions',
+                wild_resources,
+                'Resource "*" for actions that support named resources: '
+                + "; ".join(wild_resources),
+                severity=Severity.MEDIUM,
+            )
+        else:
+            yield self.passed(resource, "policies")

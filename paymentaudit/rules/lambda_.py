@@ -1,0 +1,112 @@
+"""Lambda readiness rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from paymentaudit.model import Resource, Severity
+from paymentaudit.rules import register
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, greater_is_stricter
+
+
+def log_group_name(function: Resource) -> str:
+    """The log group a function writes to (its logging config, else /aws/lambda/<name>)."""
+    return function.config.get("log_group") or f"/aws/lambda/{function.physical_id}"
+
+
+@register
+class LambdaVpc(Rule):
+    id = "LAMBDA-VPC"
+    severity = Severity.HIGH
+    title = "The function is attached to VPC subnets"
+    remediation = "Set vpc_config with the private subnets and the Lambda security group."
+    service = "lambda"
+    resource_types = ("lambda.function",)
+    governs = (("lambda.function", "subnet_ids"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        subnets = ctx.attr(resource, "subnet_ids") or []
+        yield self.expect(
+            resource,
+            "subnet_ids",
+            bool(subnets),
+            "private subnets",
+            subnets,
+            "the function runs outside the VPC",
+        )
+
+
+@register
+class LambdaSecrets(Rule):
+    id = "LAMBDA-SECRETS"
+    severity = Severity.CRITICAL
+    title = "No sensitive-looking environment variable holds a literal value"
+    remediation = (
+        "Move the secret to Secrets Manager or a SecureString parameter and pass its name or "
+        "ARN instead; rotate the exposed value."
+    )
+    service = "lambda"
+    resource_types = ("lambda.function",)
+    governs = (("lambda.function", "sensitive_literal_variables"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        names = ctx.attr(resource, "sensitive_literal_variables") or []
+        yield self.expect(
+            resource,
+            "sensitive_literal_variables",
+            not names,
+            [],
+            names,
+            f"literal secret value(s) in environment variable(s) {', '.join(names)}",
+        )
+
+
+@register
+class LambdaLogRetention(Rule):
+    id = "LAMBDA-LOG-RETENTION"
+    severity = Severity.MEDIUM
+    title = "The function's log group exists with retention set"
+    remediation = (
+        "Declare the log group /aws/lambda/<function> explicitly with retention_in_days "
+        "(7 in dev, 30 in prod) and the CMK."
+    )
+    service = "lambda"
+    resource_types = ("lambda.function",)
+    governs = (("logs.log_group", "retention_in_days"),)
+    requires = ("lambda", "logs")
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        name = log_group_name(resource)
+        group = next((g for g in ctx.of_type("logs.log_group") if g.physical_id == name), None)
+        if group is None:
+            yield self.failed(resource, "log_group", name, None, f"log group {name} does not exist")
+            return
+        days = group.config.get("retention_in_days")
+        yield self.expect(
+            resource,
+            "log_group",
+            days is not None,
+            "retention set",
+            days,
+            f"log group {name} keeps logs forever (no retention set)",
+        )
+
+    def stricter(self, path: str, baseline: object, target: object) -> bool:
+        return greater_is_stricter(path, baseline, target)
+
+
+@register
+class LambdaTracing(Rule):
+    id = "LAMBDA-TRACING"
+    severity = Severity.LOW
+    title = "X-Ray tracing is active"
+    remediation = 'Set tracing_config { mode = "Active" }.'
+    service = "lambda"
+    resource_types = ("lambda.function",)
+    governs = (("lambda.function", "tracing_mode"),)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        mode = ctx.attr(resource, "tracing_mode")
+        yield self.expect(
+            resource, "tracing_mode", mode == "Active", "Active", mode, "tracing is not active"
+        )

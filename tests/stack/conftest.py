@@ -1,0 +1,73 @@
+"""Session fixtures of the stack tests: the prod, dev and CDK Terrain synths (see stacktest.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# The helpers live in a uniquely named module (several conftest.py may exist under tests/).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stacktest import (
+    DEV_SUFFIX,
+    PROD_SUFFIX,
+    REPO_ROOT,
+    PendingSynth,
+    Synth,
+    start_synth,
+)
+
+
+@pytest.fixture(scope="session")
+def synths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, PendingSynth]]:
+    """Start the prod, dev and CDK Terrain prod synths together; each fixture waits for its own."""
+    root = tmp_path_factory.mktemp("synth")
+    runs = {
+        "prod": start_synth("prod", sys.executable, PROD_SUFFIX, "prod", root),
+        "dev": start_synth("dev", sys.executable, DEV_SUFFIX, "dev", root, ENVIRONMENT="dev"),
+    }
+    default_cdktn = REPO_ROOT / ".venv" / "tools" / "cdktn" / "bin" / "python"
+    cdktn_python = Path(os.environ.get("CDKTN_PYTHON") or default_cdktn)
+    if cdktn_python.exists():
+        runs["cdktn"] = start_synth(
+            "cdktn", str(cdktn_python), PROD_SUFFIX, "prod", root, PAYMENTAUDIT_CDK="cdktn"
+        )
+    else:
+        runs["cdktn"] = PendingSynth("cdktn", PROD_SUFFIX, "prod", root / "cdktn")
+        runs["cdktn"].error = (
+            f"CDK Terrain python not found at {cdktn_python} "
+            "(set CDKTN_PYTHON, or run `make test`, which builds .venv/tools/cdktn)"
+        )
+    yield runs
+    for run in runs.values():
+        if run.process is not None and run.process.poll() is None:
+            run.process.kill()
+            run.process.communicate()
+
+
+@pytest.fixture(scope="session")
+def prod(synths: dict[str, PendingSynth]) -> Synth:
+    """The prod stack (suffix prod-abc123) synthesized with cdktf."""
+    return synths["prod"].wait()
+
+
+@pytest.fixture(scope="session")
+def dev(synths: dict[str, PendingSynth]) -> Synth:
+    """The dev stack (suffix dev) synthesized with cdktf."""
+    return synths["dev"].wait()
+
+
+@pytest.fixture(scope="session")
+def cdktn_prod(synths: dict[str, PendingSynth]) -> Synth:
+    """The prod stack synthesized with CDK Terrain."""
+    return synths["cdktn"].wait()
+
+
+@pytest.fixture(scope="session", params=["prod", "dev"])
+def stack(request: pytest.FixtureRequest) -> Synth:
+    """Each cdktf synth in turn, for requirements common to both environments."""
+    return request.getfixturevalue(request.param)

@@ -1,0 +1,196 @@
+"""Helpers of the stack tests (imported by conftest.py and the test modules).
+
+The session fixtures in conftest.py run three synths once per session, in parallel:
+
+- prod (cdktf, this interpreter): ENVIRONMENT_SUFFIX=prod-abc123
+- dev (cdktf, this interpreter): ENVIRONMENT_SUFFIX=dev
+- prod with CDK Terrain: $CDKTN_PYTHON (default .venv/tools/cdktn/bin/python),
+  PAYMENTAUDIT_CDK=cdktn
+
+Each runs `python <repo>/stack/main.py` from a temporary cwd with CDKTF_OUTDIR in a temporary
+directory; the three start together on first use (a synth takes 3-15 s and up to ~1 GB).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STACK_DIR = REPO_ROOT / "stack"
+MAIN = STACK_DIR / "main.py"
+if str(STACK_DIR) not in sys.path:
+    sys.path.insert(0, str(STACK_DIR))
+
+SOURCES = sorted(p for p in STACK_DIR.rglob("*.py") if "cdktf.out" not in p.parts)
+
+PROD_SUFFIX = "prod-abc123"
+DEV_SUFFIX = "dev"
+SYNTH_TIMEOUT_SECONDS = 300
+
+
+def string_literals() -> set[str]:
+    """Every plain string constant in stack/*.py (what the audit library's locator searches)."""
+    found: set[str] = set()
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+    return found
+
+
+def tool_path(env_var: str, default: Path, what: str) -> Path:
+    """$env_var, else the repo's default tool path; fail with a hint when neither exists."""
+    value = os.environ.get(env_var)
+    path = Path(value) if value else default
+    if not path.exists():
+        pytest.fail(
+            f"{what} not found at {path} (set {env_var}, or run `make test`, which installs it)",
+            pytrace=False,
+        )
+    return path
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    """The current environment without the stack inputs, plus overrides."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"ENVIRONMENT", "ENVIRONMENT_SUFFIX", "DB_INSTANCE_CLASS", "PAYMENTAUDIT_CDK"}
+    }
+    env.update(overrides)
+    return env
+
+
+def run_main(
+    env: dict[str, str], cwd: Path, python: str = sys.executable, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run stack/main.py (absolute path) from cwd."""
+    return subprocess.run(
+        [python, str(MAIN)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class Synth:
+    """One synthesized stack: the parsed cdk.tf.json and where it was written."""
+
+    suffix: str
+    environment: str
+    path: Path
+    doc: dict[str, Any]
+    stdout: str
+    stderr: str
+    seconds: float = 0.0
+
+    @property
+    def stack_dir(self) -> Path:
+        """The directory holding cdk.tf.json and assets/."""
+        return self.path.parent
+
+    def resources(self, rtype: str) -> dict[str, dict[str, Any]]:
+        """All resources of one type, by logical name (empty when none)."""
+        return self.doc.get("resource", {}).get(rtype, {})
+
+    def resource(self, rtype: str, logical: str) -> dict[str, Any]:
+        """One resource by type and logical name."""
+        found = self.resources(rtype)
+        assert logical in found, f"no {rtype}.{logical}; have {sorted(found)}"
+        return found[logical]
+
+    def by_attr(self, rtype: str, attr: str, value: Any) -> dict[str, Any]:
+        """The single resource of rtype whose attr (or tags.Name for attr='Name') is value."""
+        matches = [
+            r
+            for r in self.resources(rtype).values()
+            if (r.get("tags", {}).get("Name") if attr == "Name" else r.get(attr)) == value
+        ]
+        assert len(matches) == 1, f"{len(matches)} {rtype} with {attr}={value!r}"
+        return matches[0]
+
+    def ref(self, rtype: str, logical: str, attr: str) -> str:
+        """The interpolation string cdktf writes for a reference: ${type.name.attr}."""
+        self.resource(rtype, logical)
+        return "${" + f"{rtype}.{logical}.{attr}" + "}"
+
+
+@dataclass
+class PendingSynth:
+    """A synth subprocess started in the background."""
+
+    label: str
+    suffix: str
+    environment: str
+    outdir: Path
+    process: subprocess.Popen[str] | None = None
+    error: str | None = None
+    result: Synth | None = field(default=None)
+    started: float = 0.0
+
+    def wait(self) -> Synth:
+        """Wait for the subprocess and parse its JSON (fails the test on any error)."""
+        if self.error:
+            pytest.fail(self.error, pytrace=False)
+        if self.result is None:
+            assert self.process is not None
+            try:
+                stdout, stderr = self.process.communicate(timeout=SYNTH_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate()
+                pytest.fail(f"{self.label} synth timed out", pytrace=False)
+            seconds = time.monotonic() - self.started
+            if self.process.returncode != 0:
+                pytest.fail(
+                    f"{self.label} synth failed (exit {self.process.returncode}):\n"
+                    f"{stderr[-4000:]}",
+                    pytrace=False,
+                )
+            path = Path(stdout.strip().splitlines()[-1])
+            expected = self.outdir / "stacks" / f"payment-{self.suffix}" / "cdk.tf.json"
+            assert path == expected, f"main.py printed {path}, expected {expected}"
+            self.result = Synth(
+                suffix=self.suffix,
+                environment=self.environment,
+                path=path,
+                doc=json.loads(path.read_text()),
+                stdout=stdout,
+                stderr=stderr,
+                seconds=seconds,
+            )
+        return self.result
+
+
+def start_synth(
+    label: str, python: str, suffix: str, environment: str, root: Path, **env: str
+) -> PendingSynth:
+    """Start `python stack/main.py` for one suffix in the background."""
+    outdir = root / label / "out"
+    cwd = root / label / "cwd"
+    cwd.mkdir(parents=True)
+    pending = PendingSynth(label, suffix, environment, outdir)
+    pending.started = time.monotonic()
+    pending.process = subprocess.Popen(
+        [python, str(MAIN)],
+        env=base_env(ENVIRONMENT_SUFFIX=suffix, CDKTF_OUTDIR=str(outdir), **env),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return pending
