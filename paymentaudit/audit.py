@@ -14,7 +14,7 @@ from paymentaudit.compare import PairDiff, pair, without
 from paymentaudit.model import Coverage, Finding, Kind, Resource, ResourceKey, Severity, Status
 from paymentaudit.normalize import normalize_snapshot
 from paymentaudit.policy import Policy
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.rules.base import UNREADABLE, Outcome, Rule, RuleContext
 from paymentaudit.snapshot import Snapshot, now_iso
 
 if TYPE_CHECKING:
@@ -413,6 +413,8 @@ def comparable(
     b_out, t_out = dict(baseline), dict(target)
     for key in baseline.keys() & target.keys():
         drop = set(base_res[key].errors) | set(target_res[key].errors)
+        if drop & set(UNREADABLE):  # nothing of that side was read: compare nothing
+            drop |= set(baseline[key]) | set(target[key])
         if base_res[key].tags is None or target_res[key].tags is None:
             drop.add("tags")
         if drop:

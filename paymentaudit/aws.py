@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -136,7 +137,10 @@ def make_session(connection: Connection) -> boto3.Session:
     its loaded service models, so a second client of a service parses no JSON.
     """
     creds = dict(connection.credentials or {})
-    key = (connection.profile, tuple(sorted(creds.items())))
+    # The environment is part of the key: a long-lived process (a notebook, the tests) that
+    # switches credentials or profile must not keep using the first ones it resolved.
+    env = tuple(os.environ.get(var) for var in _CREDENTIAL_ENV)
+    key = (connection.profile, tuple(sorted(creds.items())), env)
     with _SESSIONS_LOCK:
         session = _SESSIONS.get(key)
         if session is None:
@@ -157,23 +161,34 @@ def make_session(connection: Connection) -> boto3.Session:
 
 
 _SESSIONS: dict[tuple[Any, ...], boto3.Session] = {}
+_CREDENTIAL_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
 _SESSIONS_LOCK = threading.Lock()
+
+
+# Some endpoints answer with a bare HTTP status instead of an error code.
+_STATUS_CODES = {"403": "AccessDenied", "429": "Throttling", "503": "ServiceUnavailable"}
 
 
 def error_code(exc: BaseException) -> str:
     """The AWS error code of a botocore error, or the exception class name."""
     if isinstance(exc, botocore.exceptions.ClientError):
-        return str(exc.response.get("Error", {}).get("Code") or "ClientError")
+        code = str(exc.response.get("Error", {}).get("Code") or "ClientError")
+        return _STATUS_CODES.get(code, code)
     return type(exc).__name__
 
 
 def describe_error(exc: BaseException) -> str:
     """A short, secret-free description of an API failure for coverage and reports."""
     if isinstance(exc, botocore.exceptions.ClientError):
-        err = exc.response.get("Error", {})
         op = getattr(exc, "operation_name", "") or "call"
-        code = err.get("Code") or "ClientError"
-        return f"{op}: {code}"
+        return f"{op}: {error_code(exc)}"
     if isinstance(exc, botocore.exceptions.EndpointConnectionError):
         return f"cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}"
     if isinstance(

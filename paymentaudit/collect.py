@@ -6,6 +6,11 @@ listed item, the next level of a fan-out) are submitted from there, so no worker
 waits on another and the longest chain of dependent calls sets the wall time.
 List calls that do not depend on the environment run once and serve every
 environment being snapshotted.
+
+The engine also measures that longest chain (``Engine.chain``): the most requests on any
+path of dependent calls, counting every page of a paginated call (pages are sequential).
+A call's depth is the depth of the call whose result scheduled it, plus its own pages;
+a listing routed only once the tag map is in depends on both.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ TAGGING_CALL = Call(
     paginate=True,
 )
 VPC_TYPE = "ec2.vpc"
+
+# Requests made by the task running on this worker thread (for Engine.chain).
+_TASK = threading.local()
+
+
+def _count_request() -> None:
+    _TASK.requests = getattr(_TASK, "requests", 0) + 1
 
 
 @dataclass(frozen=True)
@@ -72,12 +84,15 @@ def execute(client: Any, call: Call, params: Mapping[str, Any]) -> Any:
     """Make one declared call (following its paginator) and return its ``result``."""
     if call.paginate:
         pages = client.get_paginator(call.op).paginate(**params)
-        if call.result is None:
-            return [_strip(page) for page in pages]
         out: list[Any] = []
         for page in pages:
-            out.extend(dig(page, call.result) or [])
+            _count_request()
+            if call.result is None:
+                out.append(_strip(page))
+            else:
+                out.extend(dig(page, call.result) or [])
         return out
+    _count_request()
     response = getattr(client, call.op)(**params)
     return _strip(response) if call.result is None else dig(response, call.result)
 
@@ -110,9 +125,13 @@ class Engine:
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.progress = progress
         self.results = {env.suffix: EnvResult(env) for env in self.envs}
+        # future -> (callback, service, depth of the scheduling call, [requests made])
         self._pending: dict[
-            Future[Any], tuple[Callable[[Any, BaseException | None], None], str]
+            Future[Any],
+            tuple[Callable[[Any, BaseException | None], None], str, int, list[int]],
         ] = {}
+        self._depth = 0  # chain depth of the callback running on the main thread
+        self.chain = 0  # longest chain of dependent requests seen so far
         self._tags: dict[str, dict[str, dict[str, str]]] = {}  # region -> arn -> tags
         self._tag_waiters: dict[str, list[Callable[[], None]]] = {}
         self._vpc_ids: dict[str, dict[str, list[str]]] = {}  # suffix -> region -> ids
@@ -126,18 +145,27 @@ class Engine:
         done: Callable[[Any, BaseException | None], None],
         service: str,
     ) -> None:
-        self._pending[self._pool.submit(fn)] = (done, service)
+        made = [0]
+
+        def task() -> Any:
+            _TASK.requests = 0
+            try:
+                return fn()
+            finally:
+                made[0] = max(1, _TASK.requests)  # a call failing on its first page made one
+
+        self._pending[self._pool.submit(task)] = (done, service, self._depth, made)
 
     def run(self) -> dict[str, EnvResult]:
         """Collect everything; returns one EnvResult per suffix."""
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="collect") as pool:
-            self._pool = pool
-            try:
-                self._start()
-                self._loop()
-            finally:
-                for fut in self._pending:
-                    fut.cancel()
+        self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="collect")
+        try:
+            self._start()
+            self._loop()
+        finally:
+            # Not waiting: after a timeout or Ctrl-C, calls still in flight finish on their
+            # own (bounded by the client timeouts) while the run reports what it has.
+            self._pool.shutdown(wait=False, cancel_futures=True)
         return self.results
 
     def _loop(self) -> None:
@@ -150,16 +178,19 @@ class Engine:
                 self._time_out()
                 return
             for fut in done:
-                callback, _service = self._pending.pop(fut)
+                callback, _service, depth, made = self._pending.pop(fut)
+                self._depth = depth + made[0]
+                self.chain = max(self.chain, self._depth)
                 try:
                     value = fut.result()
                 except AWS_ERRORS as exc:
                     callback(None, exc)
                 else:
                     callback(value, None)
+                self._depth = 0
 
     def _time_out(self) -> None:
-        services = sorted({service for _, service in self._pending.values()})
+        services = sorted({entry[1] for entry in self._pending.values()})
         for fut in self._pending:
             fut.cancel()
         self._pending.clear()
@@ -225,7 +256,17 @@ class Engine:
         if not waiting:
             fn()
             return
-        self._tag_waiters.setdefault(waiting[0], []).append(lambda: self._after_tags(regions, fn))
+        depth = self._depth  # the listing's depth: what runs later depends on it too
+
+        def later() -> None:
+            saved = self._depth
+            self._depth = max(saved, depth)
+            try:
+                self._after_tags(regions, fn)
+            finally:
+                self._depth = saved
+
+        self._tag_waiters.setdefault(waiting[0], []).append(later)
 
     def _tag_map(self, collector: Collector, region: str) -> dict[str, dict[str, str]]:
         if collector.regions != "global":

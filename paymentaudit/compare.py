@@ -13,6 +13,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from paymentaudit._callable import make_callable
 from paymentaudit.model import ResourceKey
 
 _MISSING = object()
@@ -63,7 +64,16 @@ def diff_configs(baseline: Mapping[str, Any], target: Mapping[str, Any]) -> list
     """The changed attribute paths between two normalized configurations (DeepDiff)."""
     if baseline == target:
         return []
-    tree = DeepDiff(baseline, target, ignore_order=False, view="tree", verbose_level=2)
+    # ignore_private_variables=False: DeepDiff would otherwise skip keys starting with "__"
+    # (a tag or an environment variable may well be named so).
+    tree = DeepDiff(
+        baseline,
+        target,
+        ignore_order=False,
+        ignore_private_variables=False,
+        view="tree",
+        verbose_level=2,
+    )
     paths: dict[tuple[Any, ...], None] = {}
     for category in tree:
         for level in tree[category]:
@@ -98,3 +108,13 @@ def pair(
 def without(config: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
     """A configuration without some top-level keys (attributes that could not be read)."""
     return {k: v for k, v in config.items() if k not in keys}
+
+
+def _entry() -> Any:
+    from paymentaudit.audit import audit
+
+    return audit
+
+
+# paymentaudit.compare(baseline, target, ...) runs the whole audit (parity, rules, verdict).
+make_callable(__name__, _entry)

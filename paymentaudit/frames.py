@@ -151,3 +151,141 @@ def side_by_side(result: AuditResult, service: str | None = None) -> pd.DataFram
             rows.append(row)
     columns = ["service", "type", "resource", "path", *sides, "differs"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# -- presentation helpers (the readiness notebook) ------------------------------------------
+
+SIDES = ("desired", "baseline", "target")
+
+
+def row_differs(row: Mapping[str, Any], sides: Iterable[str]) -> bool:
+    """True when baseline and target differ, or the desired state sets another value.
+
+    An attribute the desired state does not set (shown as '') is not a difference.
+    """
+    sides = list(sides)
+    live = [row[s] for s in sides if s != "desired"]
+    if len(set(live)) > 1:
+        return True
+    desired = row.get("desired") if "desired" in sides else ""
+    return bool(desired) and bool(live) and desired != live[-1]
+
+
+def compact_side_by_side(frame: pd.DataFrame, max_rows: int | None = None) -> pd.DataFrame:
+    """A side_by_side frame reduced to what differs: per resource, its differing attributes,
+    then one row counting its equal attributes; a resource absent on a side is one row.
+
+    Columns: type, resource, path, the sides, ``row`` and ``equal`` (the number of equal
+    attributes on "equal" and "identical" rows). ``row`` is "differs" (an attribute),
+    "presence" (the resource is absent on a side), "equal" (the count of a resource's other
+    attributes) or "identical" (a resource without any difference). ``max_rows`` caps the
+    "differs" rows; a last row of kind "more" then says how many were left out.
+    """
+    sides = [s for s in SIDES if s in frame.columns]
+    columns = ["type", "resource", "path", *sides, "row", "equal"]
+    rows: list[dict[str, Any]] = []
+    shown = hidden = 0
+    for (rtype, resource), group in frame.groupby(["type", "resource"], sort=False):
+        absent = [s for s in sides if (group[s] == "(absent)").all()]
+        if absent and len(absent) < len(sides):
+            row = {"type": rtype, "resource": resource, "path": "(the resource)", "row": "presence"}
+            for side in sides:
+                row[side] = "(absent)" if side in absent else f"present ({len(group)} attributes)"
+            rows.append({**row, "equal": 0})
+            continue
+        differs = [r for r in group.to_dict("records") if row_differs(r, sides)]
+        for record in differs:
+            if max_rows is not None and shown >= max_rows:
+                hidden += 1
+                continue
+            shown += 1
+            rows.append(
+                {
+                    **{k: record[k] for k in ("type", "resource", "path", *sides)},
+                    "row": "differs",
+                    "equal": 0,
+                }
+            )
+        equal = len(group) - len(differs)
+        if equal:
+            kind = "equal" if differs else "identical"
+            label = (
+                f"{equal} other attributes equal" if differs else f"all {equal} attributes equal"
+            )
+            row = {"type": rtype, "resource": resource, "path": label}
+            rows.append({**row, **dict.fromkeys(sides, ""), "row": kind, "equal": equal})
+    if hidden:
+        rows.append(
+            {
+                "type": "",
+                "resource": "",
+                "path": f"{hidden} more differing attribute(s) not shown",
+                **dict.fromkeys(sides, ""),
+                "row": "more",
+                "equal": 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def severity_counts(findings: Iterable[Finding], services: Iterable[str] = ()) -> pd.DataFrame:
+    """Findings per service (rows, ``services`` first and always) and severity (columns)."""
+    from paymentaudit.model import Severity
+
+    order = list(dict.fromkeys(services))
+    counts: dict[str, dict[str, int]] = {s: {} for s in order}
+    for f in findings:
+        row = counts.setdefault(f.service, {})
+        row[f.severity.value] = row.get(f.severity.value, 0) + 1
+    columns = [s.value for s in Severity]
+    frame = pd.DataFrame.from_dict(counts, orient="index", columns=columns).fillna(0)
+    return frame.astype(int)
+
+
+def outcome_counts(outcomes: Iterable[Outcome]) -> pd.DataFrame:
+    """Rule outcomes per service (rows) and status (columns pass, fail, not_evaluated)."""
+    from paymentaudit.model import Status
+
+    counts: dict[str, dict[str, int]] = {}
+    for o in outcomes:
+        row = counts.setdefault(o.service, {})
+        row[o.status.value] = row.get(o.status.value, 0) + 1
+    columns = [s.value for s in Status]
+    return pd.DataFrame.from_dict(counts, orient="index", columns=columns).fillna(0).astype(int)
+
+
+def target_health_frame(result: AuditResult) -> pd.DataFrame:
+    """Registered targets of each target group, per environment: weight, target, state."""
+    columns = ["environment", "target_group", "weight", "target", "state", "reason"]
+    rows = []
+    for snap in (result.baseline, result.target):
+        if snap is None:
+            continue
+        weights: dict[str, Any] = {}
+        for lb in snap.of_type("elbv2.load_balancer"):
+            for listener in (lb.config.get("listeners") or {}).values():
+                for action in listener.get("default_actions") or []:
+                    weights.update(action.get("target_groups") or {})
+        for tg in snap.of_type("elbv2.target_group"):
+            targets = tg.config.get("targets")
+            base = {
+                "environment": snap.suffix,
+                "target_group": tg.logical_name,
+                "weight": weights.get(tg.arn, weights.get(tg.physical_id)),
+            }
+            if not targets:
+                state = "not read" if targets is None else "no targets"
+                rows.append({**base, "target": "", "state": state, "reason": ""})
+            for target in targets or []:
+                ident = str(target.get("id", ""))
+                parts = ident.split(":", 5)
+                short = parts[5] if ident.startswith("arn:") and len(parts) == 6 else ident
+                rows.append(
+                    {
+                        **base,
+                        "target": short,
+                        "state": target.get("state") or "",
+                        "reason": target.get("reason") or "",
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import botocore.exceptions
 
 from paymentaudit import collectors
+from paymentaudit._callable import make_callable
 from paymentaudit.aws import DEFAULT_MAX_WORKERS, Clients, Connection, error_code
 from paymentaudit.collect import Engine, EnvSpec
 from paymentaudit.errors import InputError, SnapshotFileError
@@ -284,3 +285,10 @@ def snapshot(
     return take([(suffix, ssm_path)], connection, services=services, max_workers=max_workers)[
         suffix
     ]
+
+
+def _entry() -> Any:
+    return snapshot
+
+
+make_callable(__name__, _entry)

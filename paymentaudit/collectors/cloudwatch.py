@@ -67,7 +67,12 @@ def build_dashboard(item: Item, scope: Scope) -> Built:
             widgets = len(json.loads(body).get("widgets", []))
         except (ValueError, AttributeError):
             widgets = 0
-    return Built(config={"widgets": widgets, "metrics": widget_metrics(body)})
+    config = {"widgets": widgets, "metrics": widget_metrics(body)}
+    if "body" in item.errors:
+        # Both attributes come from the body: each is unreadable, not absent.
+        reason = item.errors.pop("body")
+        item.errors.update(dict.fromkeys(config, reason))
+    return Built(config=config)
 
 
 ALARM = Collector(

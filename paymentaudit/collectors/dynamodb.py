@@ -30,6 +30,9 @@ def _indexes(indexes: list[dict[str, Any]] | None) -> dict[str, Any]:
 def build_table(item: Item, scope: Scope) -> Built:
     """Table configuration from describe_table plus PITR and TTL."""
     raw = item.raw
+    if not isinstance(raw, dict):
+        # describe_table failed (item.errors says why): the list gave the name only.
+        return Built(config={})
     hash_key, range_key = _keys(raw.get("KeySchema"))
     sse = raw.get("SSEDescription") or {}
     pitr = (item.detail("point_in_time_recovery", {}) or {}).get(

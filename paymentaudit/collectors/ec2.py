@@ -155,7 +155,14 @@ def build_endpoint(item: Item, scope: Scope) -> Built:
         "security_group_ids": sorted(g["GroupId"] for g in raw.get("Groups", [])),
         "policy": policy_document(raw.get("PolicyDocument")),
     }
-    return Built(config=config, aliases=(raw["VpcEndpointId"],))
+    # A gateway endpoint's service prefix list: security-group rules name it (pl-...), and
+    # this alias makes normalization name it by the endpoint, like the route tables do.
+    prefix_lists = tuple(
+        p["PrefixListId"]
+        for p in item.detail("prefix_lists", [])
+        if raw.get("VpcEndpointType") == "Gateway" and p.get("PrefixListId")
+    )
+    return Built(config=config, aliases=(raw["VpcEndpointId"], *prefix_lists))
 
 
 def _endpoint_name(raw: dict[str, Any]) -> str:
@@ -261,6 +268,15 @@ VPC_ENDPOINT = Collector(
     arn=_arn("vpc-endpoint", "VpcEndpointId"),
     member=_in_env_vpc,
     logical=_child_logical,
+    details={
+        "prefix_lists": Call(
+            "describe_prefix_lists",
+            params=lambda item, element, scope: {
+                "Filters": [{"Name": "prefix-list-name", "Values": [item["ServiceName"]]}]
+            },
+            result="PrefixLists",
+        ),
+    },
     build=build_endpoint,
 )
 

@@ -17,7 +17,7 @@ def build_role(item: Item, scope: Scope) -> Built:
     """Role: trust policy and every policy document that applies to it."""
     raw = item.raw
     inline = item.details.get("inline_policies")
-    attached = item.details.get("attached_policies")
+    attached = item.details.get("managed_policies")
     managed_docs = None
     if attached is not None:
         managed_docs = {}
@@ -61,7 +61,8 @@ ROLE = Collector(
                 result="PolicyDocument",
             ),
         ),
-        "attached_policies": Call(
+        # Keyed by the config attribute it fills, so that its failure marks that attribute.
+        "managed_policies": Call(
             "list_attached_role_policies",
             params={"RoleName": "RoleName"},
             result="AttachedPolicies",

@@ -45,4 +45,11 @@ def names() -> list[str]:
 
 def _load() -> None:
     # Importing the modules registers them; done lazily to keep start-up light.
-    from paymentaudit.reporters import json_  # noqa: F401
+    # The notebook reporter imports papermill/nbconvert only when it runs.
+    from paymentaudit.reporters import (  # noqa: F401
+        json_,
+        junit,
+        markdown,
+        notebook,
+        sarif,
+    )

@@ -9,6 +9,10 @@ from typing import Any, ClassVar
 
 from paymentaudit.model import Resource, Severity, Status
 
+# ``Resource.errors`` keys meaning no attribute at all could be read: the describe call
+# failed, or (S3) the bucket's region could not be located, so no detail call was made.
+UNREADABLE = ("describe", "locate")
+
 
 class NotEvaluated(Exception):
     """The data a rule needs could not be read."""
@@ -68,7 +72,7 @@ class RuleContext:
     def attr(resource: Resource, path: str) -> Any:
         """A top-level attribute; NotEvaluated when the call that provides it failed."""
         root = path.split(".", 1)[0]
-        if root in resource.errors or "describe" in resource.errors:
+        if root in resource.errors or any(k in resource.errors for k in UNREADABLE):
             raise NotEvaluated(f"{resource.type} {resource.logical_name}: {root} not readable")
         value: Any = resource.config
         for part in path.split("."):
@@ -97,7 +101,19 @@ class Rule:
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         """Outcomes for the target environment (one per applicable resource by default)."""
-        for resource in self.targets(ctx):
+        targets = list(self.targets(ctx))
+        if not targets:
+            # None found is no evidence when the service listing them could not be read.
+            unread = {t.split(".", 1)[0] for t in self.resource_types if not ctx.of_type(t)}
+            if unread & ctx.failed:
+                yield self.not_evaluated(
+                    None,
+                    f"{', '.join(sorted(unread & ctx.failed))} could not be read",
+                    resource_type=self.resource_types[0],
+                    resource="*",
+                )
+            return
+        for resource in targets:
             try:
                 ctx.require(*(self.requires or (self.service,)))
                 yield from self.check(resource, ctx)
@@ -126,24 +142,34 @@ class Rule:
 
     # -- outcome helpers ----------------------------------------------------------------
 
-    def _outcome(self, status: Status, resource: Resource | None, **kw: Any) -> Outcome:
+    def _outcome(self, status: Status, res: Resource | None, **kw: Any) -> Outcome:
+        """An Outcome about ``res``, or, without one, about kw's resource_type/resource."""
+        where = {
+            "resource_type": kw.pop("resource_type", ""),
+            "resource": kw.pop("resource", ""),
+            "physical_id": kw.pop("physical_id", ""),
+        }
+        if res is not None:
+            where = {
+                "resource_type": res.type,
+                "resource": res.logical_name,
+                "physical_id": res.physical_id,
+            }
         return Outcome(
             rule=self.id,
             status=status,
-            service=resource.service if resource else self.service,
-            resource_type=resource.type if resource else kw.pop("resource_type", ""),
-            resource=resource.logical_name if resource else kw.pop("resource", ""),
-            physical_id=resource.physical_id if resource else kw.pop("physical_id", ""),
+            service=res.service if res else self.service,
+            **where,
             **kw,
         )
 
-    def passed(self, resource: Resource | None, path: str = "", **kw: Any) -> Outcome:
+    def passed(self, res: Resource | None, path: str = "", **kw: Any) -> Outcome:
         """A passing outcome."""
-        return self._outcome(Status.PASS, resource, path=path, **kw)
+        return self._outcome(Status.PASS, res, path=path, **kw)
 
     def failed(
         self,
-        resource: Resource | None,
+        res: Resource | None,
         path: str,
         expected: Any,
         actual: Any,
@@ -153,7 +179,7 @@ class Rule:
         """A failing outcome: what was expected, what was found, and why it matters."""
         return self._outcome(
             Status.FAIL,
-            resource,
+            res,
             path=path,
             expected=expected,
             actual=actual,
@@ -161,9 +187,9 @@ class Rule:
             **kw,
         )
 
-    def not_evaluated(self, resource: Resource | None, why: str, **kw: Any) -> Outcome:
+    def not_evaluated(self, res: Resource | None, why: str, **kw: Any) -> Outcome:
         """The rule could not be evaluated: its data is unavailable."""
-        return self._outcome(Status.NOT_EVALUATED, resource, message=why, **kw)
+        return self._outcome(Status.NOT_EVALUATED, res, message=why, **kw)
 
     def expect(
         self, resource: Resource, path: str, ok: bool, expected: Any, actual: Any, message: str

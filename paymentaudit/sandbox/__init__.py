@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,9 +29,20 @@ SANDBOX_ACCOUNT = "123456789012"
 __all__ = ["DRIFTS", "running", "server"]
 
 
+# Each server gets an account of its own: moto keeps its state per process, so two
+# sandboxes in one process (tests, notebooks) would otherwise share every resource.
+_ACCOUNTS: dict[str, str] = {}
+
+
+def account_of(url: str) -> str:
+    """The account id of the sandbox served at ``url``."""
+    return _ACCOUNTS.get(url, SANDBOX_ACCOUNT)
+
+
 @contextlib.contextmanager
 def server() -> Iterator[str]:
-    """Start an in-process moto server on a free loopback port; yields its URL."""
+    """Start an in-process moto server on a free loopback port, with a fresh account of its
+    own; yields its URL."""
     try:
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
@@ -59,16 +71,39 @@ def server() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     # The sandbox needs no AMI catalogue: skipping it makes EC2's first call cheaper.
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-    app = CachedDispatcher(create_backend_app)
+    dispatcher = CachedDispatcher(create_backend_app)
+    account = f"{secrets.randbelow(10**12):012d}"
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = account  # moto's per-request account override
+        return dispatcher(environ, start_response)
+
     srv = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{srv.server_port}"
+    _ACCOUNTS[url] = account
     try:
-        yield f"http://127.0.0.1:{srv.server_port}"
+        yield url
     finally:
+        _ACCOUNTS.pop(url, None)
+        _forget(account)
         srv.shutdown()
         srv.server_close()
         thread.join(timeout=5)
+
+
+def _forget(account: str) -> None:
+    """Drop a stopped sandbox's state from moto (memory, and S3's global bucket names)."""
+    from moto.core.base_backend import BackendDict
+    from moto.s3.models import s3_backends
+
+    for backend_dict in list(BackendDict._instances):
+        if account in backend_dict:
+            del backend_dict[account]
+    for name, (_, owner) in list(s3_backends.bucket_accounts.items()):
+        if owner == account:
+            s3_backends.bucket_accounts.pop(name, None)
 
 
 def client_factory(url: str) -> Callable[[str, str], Any]:
@@ -94,7 +129,12 @@ def build(url: str, target: str, baseline: str | None, drifts: bool = True) -> d
     """Provision the environments into the sandbox at ``url`` (in parallel)."""
     specs = [(target, drifts)] + ([(baseline, False)] if baseline else [])
     envs = {
-        suffix: Env(suffix=suffix, environment=_environment(suffix), clients=client_factory(url))
+        suffix: Env(
+            suffix=suffix,
+            environment=_environment(suffix),
+            clients=client_factory(url),
+            account_id=account_of(url),
+        )
         for suffix, _ in specs
     }
     # One after the other: the work is CPU-bound in this process, so threads only contend.

@@ -1,4 +1,8 @@
-"""Session fixtures of the stack tests: the prod, dev and CDK Terrain synths (see stacktest.py)."""
+"""Session fixtures of the stack tests: the prod, dev and CDK Terrain synths (see stacktest.py).
+
+prod and dev come from the cached synth (``paymentaudit.desired.synth``), shared with
+tests/desired and ``validate --synth``: at most one synth of each per session.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from stacktest import (
     REPO_ROOT,
     PendingSynth,
     Synth,
+    start_cached_synth,
     start_synth,
 )
 
@@ -27,8 +32,8 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pendi
     """Start the prod, dev and CDK Terrain prod synths together; each fixture waits for its own."""
     root = tmp_path_factory.mktemp("synth")
     runs = {
-        "prod": start_synth("prod", sys.executable, PROD_SUFFIX, "prod", root),
-        "dev": start_synth("dev", sys.executable, DEV_SUFFIX, "dev", root, ENVIRONMENT="dev"),
+        "prod": start_cached_synth("prod", PROD_SUFFIX, "prod"),
+        "dev": start_cached_synth("dev", DEV_SUFFIX, "dev"),
     }
     default_cdktn = REPO_ROOT / ".venv" / "tools" / "cdktn" / "bin" / "python"
     cdktn_python = Path(os.environ.get("CDKTN_PYTHON") or default_cdktn)

@@ -1,14 +1,20 @@
 """Helpers of the stack tests (imported by conftest.py and the test modules).
 
-The session fixtures in conftest.py run three synths once per session, in parallel:
+The session fixtures in conftest.py get three synths once per session, in parallel:
 
 - prod (cdktf, this interpreter): ENVIRONMENT_SUFFIX=prod-abc123
 - dev (cdktf, this interpreter): ENVIRONMENT_SUFFIX=dev
 - prod with CDK Terrain: $CDKTN_PYTHON (default .venv/tools/cdktn/bin/python),
   PAYMENTAUDIT_CDK=cdktn
 
-Each runs `python <repo>/stack/main.py` from a temporary cwd with CDKTF_OUTDIR in a temporary
-directory; the three start together on first use (a synth takes 3-15 s and up to ~1 GB).
+prod and dev come from ``paymentaudit.desired.synth.synthesize``, the cached synth that
+``validate --synth`` and tests/desired use too: it runs `python <repo>/stack/main.py` from a
+temporary cwd with CDKTF_OUTDIR in a temporary directory (and checks that main.py printed the
+path of the cdk.tf.json it wrote there), then keeps stacks/<stack>/ (cdk.tf.json and the Lambda
+asset) in the cache, keyed by the stack sources, lambda/, the inputs and the CDK versions. A
+session thus synthesizes each at most once (none when the cache holds them); ``Synth.stdout``
+is main.py's output with the out dir relocated to the cache entry. The CDK Terrain synth runs
+another interpreter, outside that cache. A synth takes 3-15 s and up to ~1 GB.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,11 +148,14 @@ class PendingSynth:
     error: str | None = None
     result: Synth | None = field(default=None)
     started: float = 0.0
+    cached: Future[Any] | None = None  # a paymentaudit.desired.synth.synthesize() in flight
 
     def wait(self) -> Synth:
-        """Wait for the subprocess and parse its JSON (fails the test on any error)."""
+        """Wait for the synth and parse its JSON (fails the test on any error)."""
         if self.error:
             pytest.fail(self.error, pytrace=False)
+        if self.result is None and self.cached is not None:
+            self.result = self._from_cache()
         if self.result is None:
             assert self.process is not None
             try:
@@ -174,6 +184,38 @@ class PendingSynth:
                 seconds=seconds,
             )
         return self.result
+
+    def _from_cache(self) -> Synth:
+        from paymentaudit.errors import SynthError
+
+        assert self.cached is not None
+        try:
+            done = self.cached.result(timeout=SYNTH_TIMEOUT_SECONDS)
+        except SynthError as error:
+            pytest.fail(f"{self.label} synth failed: {error}", pytrace=False)
+        expected = done.path.parents[1] / f"payment-{self.suffix}" / "cdk.tf.json"
+        assert done.path == expected, f"the synth wrote {done.path}, expected {expected}"
+        return Synth(
+            suffix=self.suffix,
+            environment=self.environment,
+            path=done.path,
+            doc=json.loads(done.path.read_text()),
+            stdout=done.stdout,
+            stderr=done.stderr,
+            seconds=done.seconds,
+        )
+
+
+def start_cached_synth(label: str, suffix: str, environment: str) -> PendingSynth:
+    """Start the cached synth of stack/ (this interpreter, cdktf) in the background."""
+    from paymentaudit.desired.synth import synthesize_in_background
+
+    pending = PendingSynth(label, suffix, environment, Path())
+    pending.started = time.monotonic()
+    pending.cached = synthesize_in_background(
+        suffix, environment, stack_dir=STACK_DIR, environ=base_env()
+    )
+    return pending
 
 
 def start_synth(

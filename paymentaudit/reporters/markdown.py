@@ -1,0 +1,97 @@
+"""summary.md: the verdict, the counts and the blocking findings, for a pull-request comment
+or $GITHUB_STEP_SUMMARY (which `validate` appends it to when set)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from paymentaudit.audit import INCOMPLETE, NOT_READY, READY
+from paymentaudit.model import Severity
+from paymentaudit.outputs import atomic_file
+from paymentaudit.reporters import register
+
+if TYPE_CHECKING:
+    from paymentaudit.audit import AuditResult
+
+SUMMARY = "summary.md"
+# A PR comment holds 65536 characters: keep the table well below that.
+MAX_ROWS = 50
+MAX_CELL = 300
+ICONS = {READY: "✅", NOT_READY: "❌", INCOMPLETE: "⚠️"}
+# Markdown punctuation that could start emphasis, links, code or a table cell.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def cell(value: object, limit: int = MAX_CELL) -> str:
+    """Text safe inside a Markdown table cell: one line, HTML and Markdown escaped, `|` too."""
+    text = " ".join(str(value if value is not None else "").split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def render(result: AuditResult) -> str:
+    """The Markdown summary of an audit."""
+    baseline = result.baseline.suffix if result.baseline else "-"
+    verdict = result.verdict
+    lines = [
+        f"## {ICONS.get(verdict, '')} paymentaudit: {cell(result.target.suffix)} is {verdict}",
+        "",
+        f"**{verdict}** · score **{result.score}/100** · target `{result.target.suffix}` "
+        f"against baseline `{baseline}` · region `{result.target.region}` · "
+        f"fail on **{result.fail_on.value}** · generated {result.generated_at}",
+        "",
+        "| " + " | ".join(s.value for s in Severity) + " |",
+        "|" + "---:|" * len(Severity),
+        "| " + " | ".join(str(n) for n in result.counts.values()) + " |",
+        "",
+    ]
+    blocking = result.blocking
+    if blocking:
+        lines += [
+            f"### Blocking findings ({len(blocking)}, at or above {result.fail_on.value})",
+            "",
+            "| severity | service | resource | check | finding | remediation |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in blocking[:MAX_ROWS]:
+            resource = f"{f.resource_type} {f.resource}"
+            check = f.check if f.kind.value == f.check else f"{f.kind.value} {f.check}"
+            lines.append(
+                f"| {cell(f.severity.value)} | {cell(f.service)} | {cell(resource)} | "
+                f"{cell(check)} | {cell(f.message)} | {cell(f.remediation, 200)} |"
+            )
+        if len(blocking) > MAX_ROWS:
+            lines.append("")
+            lines.append(f"… and {len(blocking) - MAX_ROWS} more in findings.json.")
+        lines.append("")
+    else:
+        lines += [f"No finding at or above {result.fail_on.value}.", ""]
+    unread = [c for c in result.coverage if c.status != "ok"]
+    if unread or result.not_evaluated:
+        lines += ["### Not read or not evaluated", ""]
+        lines += [f"- {cell(c.service)}: {cell(c.error or 'could not be read')}" for c in unread]
+        for o in result.not_evaluated[:MAX_ROWS]:
+            lines.append(
+                f"- {cell(o.rule)} on {cell(o.resource_type)} {cell(o.resource)}: {cell(o.message)}"
+            )
+        if len(result.not_evaluated) > MAX_ROWS:
+            lines.append(f"- … and {len(result.not_evaluated) - MAX_ROWS} more")
+        lines.append("")
+    lines.append(
+        "The report directory holds `readiness.html` (unless run with --no-notebook), "
+        "`findings.json`, `findings.sarif` and `junit.xml`."
+    )
+    return "\n".join(lines) + "\n"
+
+
+@register("markdown")
+def write(result: AuditResult, directory: Path) -> list[Path]:
+    """Write summary.md."""
+    path = Path(directory) / SUMMARY
+    with atomic_file(path) as tmp:
+        tmp.write_text(render(result), encoding="utf-8")
+    return [path]
