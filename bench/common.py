@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -83,10 +84,8 @@ def run_child(
 
         def kill() -> None:
             expired.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         timer = threading.Timer(timeout, kill) if timeout else None
         if timer:
@@ -160,6 +159,48 @@ def _status_kb(field_name: str) -> float:
     import resource
 
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def busy_cpu_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all processes, /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_s() -> float:
+    """CPU seconds of this process and of its children waited for so far."""
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+class Quietness:
+    """How much CPU other processes used while a part ran (the bench's own excluded)."""
+
+    def __init__(self) -> None:
+        self.busy = busy_cpu_s()
+        self.own = own_cpu_s()
+        self.wall = time.monotonic()
+        self.load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+    def report(self) -> dict[str, Any]:
+        """Foreign CPU seconds, and as a share of the machine's capacity over the period."""
+        wall = time.monotonic() - self.wall
+        foreign = max(0.0, (busy_cpu_s() - self.busy) - (own_cpu_s() - self.own))
+        capacity = wall * (os.cpu_count() or 1)
+        return {
+            "foreign_cpu_s": round(foreign, 1),
+            "foreign_share": round(foreign / capacity, 3) if capacity else None,
+            "load_at_start": round(self.load, 2) if self.load is not None else None,
+        }
 
 
 def machine() -> dict[str, Any]:

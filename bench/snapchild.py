@@ -52,12 +52,6 @@ def main() -> None:
             return super().run()
 
     snapshot.Engine = RecordingEngine  # type: ignore[misc]
-    import os, json as _j
-    from paymentaudit import collect as _c
-    from dataclasses import replace as _r
-    extra = _j.loads(os.environ.get("BENCH_TAGPARAMS") or "{}")
-    if extra:
-        _c.TAGGING_CALL = _r(_c.TAGGING_CALL, params=lambda i, e, s: {"TagFilters": [{"Key": "EnvironmentSuffix"}], **extra})
     connection = Connection(endpoint_url=args.url, credentials=CREDENTIALS)
     hook = latency_hook(args.latency_ms / 1000)
     cpu = time.process_time()

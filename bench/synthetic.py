@@ -30,9 +30,19 @@ BASELINE_SUFFIX, BASELINE_ACCOUNT = "dev", "380864526697"
 TARGET_SUFFIX, TARGET_ACCOUNT = "prod-b7k2", "552031846613"
 PRIMARY, REPLICA = "us-east-1", "us-west-2"
 SERVICES = (
-    "ec2", "rds", "dynamodb", "s3", "lambda", "logs", "elbv2", "cloudwatch", "kms", "ssm",
-    "iam", "sns",
-)  # fmt: skip
+    "ec2",
+    "rds",
+    "dynamodb",
+    "s3",
+    "lambda",
+    "logs",
+    "elbv2",
+    "cloudwatch",
+    "kms",
+    "ssm",
+    "iam",
+    "sns",
+)
 
 
 @dataclass(frozen=True)
@@ -141,58 +151,99 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
     ):
         alias_name = n(alias)
         yield _res(
-            side, "kms", "kms.key", alias_name, key, key_arn,
+            side,
+            "kms",
+            "kms.key",
+            alias_name,
+            key,
+            key_arn,
             {
-                "key_state": "Enabled", "enabled": True, "key_spec": "SYMMETRIC_DEFAULT",
-                "key_usage": None, "key_manager": "CUSTOMER", "origin": "AWS_KMS",
-                "multi_region": False, "enable_key_rotation": True, "description": desc,
+                "key_state": "Enabled",
+                "enabled": True,
+                "key_spec": "SYMMETRIC_DEFAULT",
+                "key_usage": None,
+                "key_manager": "CUSTOMER",
+                "origin": "AWS_KMS",
+                "multi_region": False,
+                "enable_key_rotation": True,
+                "description": desc,
                 "aliases": [alias_name],
             },
             tags=side.tags(n(base)),
             aliases=(key, key_arn, alias_name, side.arn("kms", alias_name, region)),
             region=region,
-        )  # fmt: skip
+        )
 
     # -- network
     vpc = "vpc-" + side.hexid(i, "vpc")
     subnets = ["subnet-" + side.hexid(i, "subnet", k) for k in range(3)]
     rtbs = ["rtb-" + side.hexid(i, "rtb", k) for k in range(3)]
     endpoints = {e: "vpce-" + side.hexid(i, "vpce", e) for e in ("s3", "dynamodb", "ssm")}
-    sgs = {g: "sg-" + side.hexid(i, "sg", g) for g in ("default", "endpoint", "lambda", "rds", "alb")}
+    sgs = {
+        g: "sg-" + side.hexid(i, "sg", g) for g in ("default", "endpoint", "lambda", "rds", "alb")
+    }
     # AWS-managed prefix lists: the same ids in every account of the region.
     prefix_lists = ["pl-" + Side("", "", "aws").hexid("pl", e) for e in ("s3", "dynamodb")]
     flow_group = n("/aws/vpc/flow-logs/payment")
     flow_role = side.arn("iam", f"role/{n('payment-flow-logs-role')}", "")
     yield _res(
-        side, "ec2", "ec2.vpc", n("payment-vpc", True), vpc, side.arn("ec2", f"vpc/{vpc}"),
+        side,
+        "ec2",
+        "ec2.vpc",
+        n("payment-vpc", True),
+        vpc,
+        side.arn("ec2", f"vpc/{vpc}"),
         {
-            "cidr_block": "10.0.0.0/16", "instance_tenancy": "default",
-            "enable_dns_support": True, "enable_dns_hostnames": True, "nat_gateways": 0,
+            "cidr_block": "10.0.0.0/16",
+            "instance_tenancy": "default",
+            "enable_dns_support": True,
+            "enable_dns_hostnames": True,
+            "nat_gateways": 0,
             "internet_gateway": False,
-            "flow_logs": [{
-                "traffic_type": "ALL", "log_destination_type": "cloud-watch-logs",
-                "log_destination": side.arn("logs", f"log-group:{flow_group}"),
-                "iam_role_arn": flow_role, "max_aggregation_interval": 60,
-            }],
+            "flow_logs": [
+                {
+                    "traffic_type": "ALL",
+                    "log_destination_type": "cloud-watch-logs",
+                    "log_destination": side.arn("logs", f"log-group:{flow_group}"),
+                    "iam_role_arn": flow_role,
+                    "max_aggregation_interval": 60,
+                }
+            ],
         },
-        tags=side.tags(n("payment-vpc", True)), aliases=(vpc,),
-    )  # fmt: skip
-    for k, (letter, cidr) in enumerate((("a", "10.0.1.0/24"), ("b", "10.0.2.0/24"), ("c", "10.0.3.0/24"))):
+        tags=side.tags(n("payment-vpc", True)),
+        aliases=(vpc,),
+    )
+    for k, (letter, cidr) in enumerate(
+        (("a", "10.0.1.0/24"), ("b", "10.0.2.0/24"), ("c", "10.0.3.0/24"))
+    ):
         name = n(f"payment-private-{letter}")
         yield _res(
-            side, "ec2", "ec2.subnet", name, subnets[k], side.arn("ec2", f"subnet/{subnets[k]}"),
+            side,
+            "ec2",
+            "ec2.subnet",
+            name,
+            subnets[k],
+            side.arn("ec2", f"subnet/{subnets[k]}"),
             {
-                "vpc_id": vpc, "cidr_block": cidr, "availability_zone": f"{PRIMARY}{letter}",
+                "vpc_id": vpc,
+                "cidr_block": cidr,
+                "availability_zone": f"{PRIMARY}{letter}",
                 "map_public_ip_on_launch": False,
             },
-            tags=side.tags(name), aliases=(subnets[k],),
-        )  # fmt: skip
+            tags=side.tags(name),
+            aliases=(subnets[k],),
+        )
         rt_name = n(f"payment-private-rt-{letter}")
         yield _res(
-            side, "ec2", "ec2.route_table", rt_name, rtbs[k],
+            side,
+            "ec2",
+            "ec2.route_table",
+            rt_name,
+            rtbs[k],
             side.arn("ec2", f"route-table/{rtbs[k]}"),
             {
-                "vpc_id": vpc, "main": False,
+                "vpc_id": vpc,
+                "main": False,
                 "routes": [
                     {"destination": "10.0.0.0/16", "target": "local"},
                     {"destination": "endpoint-prefix-list", "target": endpoints["dynamodb"]},
@@ -200,17 +251,27 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
                 ],
                 "subnet_ids": [subnets[k]],
             },
-            tags=side.tags(rt_name), aliases=(rtbs[k],),
-        )  # fmt: skip
+            tags=side.tags(rt_name),
+            aliases=(rtbs[k],),
+        )
     main_rtb = "rtb-" + side.hexid(i, "rtb", "main")
     yield _res(
-        side, "ec2", "ec2.route_table", "", main_rtb, side.arn("ec2", f"route-table/{main_rtb}"),
+        side,
+        "ec2",
+        "ec2.route_table",
+        "",
+        main_rtb,
+        side.arn("ec2", f"route-table/{main_rtb}"),
         {
-            "vpc_id": vpc, "main": True,
-            "routes": [{"destination": "10.0.0.0/16", "target": "local"}], "subnet_ids": [],
+            "vpc_id": vpc,
+            "main": True,
+            "routes": [{"destination": "10.0.0.0/16", "target": "local"}],
+            "subnet_ids": [],
         },
-        tags={}, aliases=(main_rtb,), logical=f"main-route-table-{c}",
-    )  # fmt: skip
+        tags={},
+        aliases=(main_rtb,),
+        logical=f"main-route-table-{c}",
+    )
     open_policy = {
         "Version": "2008-10-17",
         "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"], "Principal": "*"}],
@@ -219,10 +280,15 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
         name = n(f"payment-{service}-endpoint")
         gateway = service != "ssm"
         yield _res(
-            side, "ec2", "ec2.vpc_endpoint", name, endpoints[service],
+            side,
+            "ec2",
+            "ec2.vpc_endpoint",
+            name,
+            endpoints[service],
             side.arn("ec2", f"vpc-endpoint/{endpoints[service]}"),
             {
-                "vpc_id": vpc, "service_name": f"com.amazonaws.{PRIMARY}.{service}",
+                "vpc_id": vpc,
+                "service_name": f"com.amazonaws.{PRIMARY}.{service}",
                 "vpc_endpoint_type": "Gateway" if gateway else "Interface",
                 "private_dns_enabled": None if gateway else True,
                 "route_table_ids": sorted(rtbs) if gateway else [],
@@ -230,8 +296,9 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
                 "security_group_ids": [] if gateway else [sgs["endpoint"]],
                 "policy": open_policy,
             },
-            tags=side.tags(name), aliases=(endpoints[service],),
-        )  # fmt: skip
+            tags=side.tags(name),
+            aliases=(endpoints[service],),
+        )
 
     def rule(port: int, source: str) -> dict[str, Any]:
         return {"protocol": "tcp", "from_port": port, "to_port": port, "source": source}
@@ -246,34 +313,57 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
         "lambda": (
             "Payment Lambdas: no ingress; egress to Aurora, endpoints and S3/DynamoDB",
             [],
-            [rule(443, "10.0.0.0/16"), *(rule(443, p) for p in prefix_lists), rule(5432, "10.0.0.0/16")],
+            [
+                rule(443, "10.0.0.0/16"),
+                *(rule(443, p) for p in prefix_lists),
+                rule(5432, "10.0.0.0/16"),
+            ],
         ),
-        "rds": ("Aurora PostgreSQL: 5432 from the payment Lambdas only", [rule(5432, sgs["lambda"])], []),
+        "rds": (
+            "Aurora PostgreSQL: 5432 from the payment Lambdas only",
+            [rule(5432, sgs["lambda"])],
+            [],
+        ),
         "alb": (
             "Internal payment ALB: HTTP/HTTPS from the VPC only",
             [rule(80, "10.0.0.0/16"), rule(443, "10.0.0.0/16")],
             [rule(443, "10.0.0.0/16")],
         ),
-    }  # fmt: skip
+    }
     for g, (desc, ingress, egress) in groups.items():
         name = n(f"payment-{g}-sg")
         yield _res(
-            side, "ec2", "ec2.security_group", name, sgs[g],
+            side,
+            "ec2",
+            "ec2.security_group",
+            name,
+            sgs[g],
             side.arn("ec2", f"security-group/{sgs[g]}"),
             {"vpc_id": vpc, "description": desc, "ingress": ingress, "egress": egress},
-            tags=side.tags(name), aliases=(sgs[g],),
+            tags=side.tags(name),
+            aliases=(sgs[g],),
             logical=f"default-{c}" if g == "default" else None,
-        )  # fmt: skip
+        )
 
     # -- logs
     retention = 30
-    for group in (flow_group, n("/aws/lambda/payment-processor"), n("/aws/lambda/parameter-migration")):
+    for group in (
+        flow_group,
+        n("/aws/lambda/payment-processor"),
+        n("/aws/lambda/parameter-migration"),
+    ):
         group_arn = side.arn("logs", f"log-group:{group}")
         yield _res(
-            side, "logs", "logs.log_group", group, group, group_arn,
+            side,
+            "logs",
+            "logs.log_group",
+            group,
+            group,
+            group_arn,
             {"retention_in_days": retention, "kms_key_id": cmk_arn, "log_group_class": "STANDARD"},
-            tags=side.tags(), aliases=(f"{group_arn}:*",),
-        )  # fmt: skip
+            tags=side.tags(),
+            aliases=(f"{group_arn}:*",),
+        )
 
     # -- database
     cluster = n("payment-aurora-cluster")
@@ -281,60 +371,105 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
     subnet_group = n("payment-db-subnets")
     monitoring_role = side.arn("iam", f"role/{n('payment-rds-monitoring-role')}", "")
     yield _res(
-        side, "rds", "rds.cluster", cluster, cluster, side.arn("rds", f"cluster:{cluster}"),
+        side,
+        "rds",
+        "rds.cluster",
+        cluster,
+        cluster,
+        side.arn("rds", f"cluster:{cluster}"),
         {
-            "engine": "aurora-postgresql", "engine_version": "15.10", "engine_mode": "provisioned",
-            "storage_encrypted": True, "kms_key_id": cmk_arn, "backup_retention_period": 14,
-            "preferred_backup_window": "03:00-04:00", "deletion_protection": True,
-            "iam_database_authentication_enabled": True, "manage_master_user_password": True,
-            "master_username": "payment_admin", "enabled_cloudwatch_logs_exports": ["postgresql"],
-            "copy_tags_to_snapshot": True, "db_subnet_group_name": subnet_group,
-            "vpc_security_group_ids": [sgs["rds"]], "port": 5432, "members": instances,
+            "engine": "aurora-postgresql",
+            "engine_version": "15.10",
+            "engine_mode": "provisioned",
+            "storage_encrypted": True,
+            "kms_key_id": cmk_arn,
+            "backup_retention_period": 14,
+            "preferred_backup_window": "03:00-04:00",
+            "deletion_protection": True,
+            "iam_database_authentication_enabled": True,
+            "manage_master_user_password": True,
+            "master_username": "payment_admin",
+            "enabled_cloudwatch_logs_exports": ["postgresql"],
+            "copy_tags_to_snapshot": True,
+            "db_subnet_group_name": subnet_group,
+            "vpc_security_group_ids": [sgs["rds"]],
+            "port": 5432,
+            "members": instances,
         },
         tags=side.tags(),
         aliases=(
             "cluster-" + side.upper(i, "cluster", length=26),
             f"{cluster}.cluster-{side.hexid(i, 'endpoint', length=12)}.{PRIMARY}.rds.amazonaws.com",
         ),
-    )  # fmt: skip
+    )
     for k, inst in enumerate(instances):
         yield _res(
-            side, "rds", "rds.instance", inst, inst, side.arn("rds", f"db:{inst}"),
+            side,
+            "rds",
+            "rds.instance",
+            inst,
+            inst,
+            side.arn("rds", f"db:{inst}"),
             {
-                "cluster_identifier": cluster, "instance_class": "db.r6g.large",
-                "engine": "aurora-postgresql", "availability_zone": f"{PRIMARY}{'ab'[k]}",
-                "publicly_accessible": False, "performance_insights_enabled": True,
-                "performance_insights_kms_key_id": cmk_arn, "auto_minor_version_upgrade": True,
-                "monitoring_interval": 60, "monitoring_role_arn": monitoring_role,
+                "cluster_identifier": cluster,
+                "instance_class": "db.r6g.large",
+                "engine": "aurora-postgresql",
+                "availability_zone": f"{PRIMARY}{'ab'[k]}",
+                "publicly_accessible": False,
+                "performance_insights_enabled": True,
+                "performance_insights_kms_key_id": cmk_arn,
+                "auto_minor_version_upgrade": True,
+                "monitoring_interval": 60,
+                "monitoring_role_arn": monitoring_role,
             },
-            tags=side.tags(), aliases=("db-" + side.upper(i, "db", k, length=26),),
-        )  # fmt: skip
+            tags=side.tags(),
+            aliases=("db-" + side.upper(i, "db", k, length=26),),
+        )
     yield _res(
-        side, "rds", "rds.subnet_group", subnet_group, subnet_group,
+        side,
+        "rds",
+        "rds.subnet_group",
+        subnet_group,
+        subnet_group,
         side.arn("rds", f"subgrp:{subnet_group}"),
         {"vpc_id": vpc, "subnet_ids": sorted(subnets)},
-    )  # fmt: skip
+    )
 
     # -- sessions table
     table = n("payment-sessions")
     table_arn = side.arn("dynamodb", f"table/{table}")
     yield _res(
-        side, "dynamodb", "dynamodb.table", table, table, table_arn,
+        side,
+        "dynamodb",
+        "dynamodb.table",
+        table,
+        table,
+        table_arn,
         {
-            "billing_mode": "PAY_PER_REQUEST", "hash_key": "session_id", "range_key": None,
+            "billing_mode": "PAY_PER_REQUEST",
+            "hash_key": "session_id",
+            "range_key": None,
             "attributes": {"session_id": "S", "user_id": "S"},
-            "global_secondary_indexes": {"user_id-index": {
-                "hash_key": "user_id", "range_key": None, "projection_type": "ALL",
-                "non_key_attributes": [],
-            }},
-            "local_secondary_indexes": {}, "point_in_time_recovery": True,
+            "global_secondary_indexes": {
+                "user_id-index": {
+                    "hash_key": "user_id",
+                    "range_key": None,
+                    "projection_type": "ALL",
+                    "non_key_attributes": [],
+                }
+            },
+            "local_secondary_indexes": {},
+            "point_in_time_recovery": True,
             "server_side_encryption": {"enabled": True, "sse_type": "KMS", "kms_key_arn": cmk_arn},
-            "ttl": {"enabled": True, "attribute_name": "expires_at"}, "stream_enabled": False,
-            "stream_view_type": None, "deletion_protection_enabled": True,
+            "ttl": {"enabled": True, "attribute_name": "expires_at"},
+            "stream_enabled": False,
+            "stream_view_type": None,
+            "deletion_protection_enabled": True,
             "table_class": "STANDARD",
         },
-        tags=side.tags(), aliases=(table_arn,),
-    )  # fmt: skip
+        tags=side.tags(),
+        aliases=(table_arn,),
+    )
 
     # -- storage
     bucket, replica = n("payment-audit-logs"), n("payment-audit-logs-replica")
@@ -345,73 +480,137 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
         if name == bucket:
             replication = {
                 "role": replication_role,
-                "rules": {"replicate-all-to-us-west-2": {
-                    "status": "Enabled", "priority": 1,
-                    "destination_bucket": f"arn:aws:s3:::{replica}", "storage_class": "STANDARD",
-                    "replica_kms_key_id": replica_arn, "sse_kms_encrypted_objects": "Enabled",
-                    "delete_marker_replication": "Enabled",
-                }},
+                "rules": {
+                    "replicate-all-to-us-west-2": {
+                        "status": "Enabled",
+                        "priority": 1,
+                        "destination_bucket": f"arn:aws:s3:::{replica}",
+                        "storage_class": "STANDARD",
+                        "replica_kms_key_id": replica_arn,
+                        "sse_kms_encrypted_objects": "Enabled",
+                        "delete_marker_replication": "Enabled",
+                    }
+                },
             }
         yield _res(
-            side, "s3", "s3.bucket", name, name, arn,
+            side,
+            "s3",
+            "s3.bucket",
+            name,
+            name,
+            arn,
             {
-                "versioning": "Enabled", "mfa_delete": "Disabled",
-                "encryption": {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn,
-                               "bucket_key_enabled": True},
-                "public_access_block": {"block_public_acls": True, "block_public_policy": True,
-                                        "ignore_public_acls": True, "restrict_public_buckets": True},
-                "lifecycle_rules": {"audit-log-tiering": {
-                    "status": "Enabled", "prefix": "",
-                    "transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
-                                    {"days": 90, "storage_class": "GLACIER"}],
-                    "expiration_days": None, "noncurrent_version_expiration_days": 365,
-                    "noncurrent_version_transitions": [],
-                    "abort_incomplete_multipart_upload_days": 7,
-                }},
+                "versioning": "Enabled",
+                "mfa_delete": "Disabled",
+                "encryption": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": key_arn,
+                    "bucket_key_enabled": True,
+                },
+                "public_access_block": {
+                    "block_public_acls": True,
+                    "block_public_policy": True,
+                    "ignore_public_acls": True,
+                    "restrict_public_buckets": True,
+                },
+                "lifecycle_rules": {
+                    "audit-log-tiering": {
+                        "status": "Enabled",
+                        "prefix": "",
+                        "transitions": [
+                            {"days": 30, "storage_class": "STANDARD_IA"},
+                            {"days": 90, "storage_class": "GLACIER"},
+                        ],
+                        "expiration_days": None,
+                        "noncurrent_version_expiration_days": 365,
+                        "noncurrent_version_transitions": [],
+                        "abort_incomplete_multipart_upload_days": 7,
+                    }
+                },
                 "replication": replication,
-                "policy": {"Version": "2012-10-17", "Statement": [{
-                    "Effect": "Deny", "Sid": "DenyInsecureTransport", "Action": ["s3:*"],
-                    "Resource": [arn, f"{arn}/*"], "Principal": "*",
-                    "Condition": {"Bool": {"aws:SecureTransport": ["false"]}},
-                }]},
-                "tls_only": True, "logging": None,
+                "policy": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Sid": "DenyInsecureTransport",
+                            "Action": ["s3:*"],
+                            "Resource": [arn, f"{arn}/*"],
+                            "Principal": "*",
+                            "Condition": {"Bool": {"aws:SecureTransport": ["false"]}},
+                        }
+                    ],
+                },
+                "tls_only": True,
+                "logging": None,
             },
-            tags=side.tags(), region=region,
-        )  # fmt: skip
+            tags=side.tags(),
+            region=region,
+        )
 
     # -- compute
     lambda_role = side.arn("iam", f"role/{n('payment-lambda-role')}", "")
     functions = {
         "payment-processor": (
-            "payment_processor.handler", 512, 30, 50, ["blue", "green"],
-            ["TABLE_NAME", "AUDIT_BUCKET", "AUDIT_KMS_KEY_ARN", "MAX_PAYMENT_AMOUNT",
-             "ALLOWED_CURRENCIES", "LOG_LEVEL"],
+            "payment_processor.handler",
+            512,
+            30,
+            50,
+            ["blue", "green"],
+            [
+                "TABLE_NAME",
+                "AUDIT_BUCKET",
+                "AUDIT_KMS_KEY_ARN",
+                "MAX_PAYMENT_AMOUNT",
+                "ALLOWED_CURRENCIES",
+                "LOG_LEVEL",
+            ],
         ),
         "parameter-migration": (
-            "parameter_migration.handler", 256, 300, 1, [],
+            "parameter_migration.handler",
+            256,
+            300,
+            1,
+            [],
             ["SOURCE_PATH", "TARGET_PATH", "LOG_LEVEL"],
         ),
-    }  # fmt: skip
+    }
     fn_arns = {}
     for base, (handler, memory, timeout, reserved, slots, variables) in functions.items():
         name = n(base)
         fn_arn = side.arn("lambda", f"function:{name}")
         fn_arns[base] = fn_arn
         yield _res(
-            side, "lambda", "lambda.function", name, name, fn_arn,
+            side,
+            "lambda",
+            "lambda.function",
+            name,
+            name,
+            fn_arn,
             {
-                "runtime": "python3.12", "handler": handler, "package_type": "Zip",
-                "memory_size": memory, "timeout": timeout, "architectures": ["x86_64"],
-                "ephemeral_storage": 512, "role": lambda_role, "subnet_ids": sorted(subnets),
+                "runtime": "python3.12",
+                "handler": handler,
+                "package_type": "Zip",
+                "memory_size": memory,
+                "timeout": timeout,
+                "architectures": ["x86_64"],
+                "ephemeral_storage": 512,
+                "role": lambda_role,
+                "subnet_ids": sorted(subnets),
                 "security_group_ids": [sgs["lambda"]],
                 "environment": dict.fromkeys(variables, "[REDACTED]"),
-                "sensitive_literal_variables": [], "tracing_mode": "Active",
-                "reserved_concurrent_executions": reserved, "aliases": slots,
-                "dead_letter_target_arn": None, "kms_key_arn": cmk_arn, "layers": [],
+                "sensitive_literal_variables": [],
+                "tracing_mode": "Active",
+                "reserved_concurrent_executions": reserved,
+                "aliases": slots,
+                "dead_letter_target_arn": None,
+                "kms_key_arn": cmk_arn,
+                "layers": [],
                 "log_group": None,
             },
-            tags=side.tags(), aliases=(fn_arn, *(f"{fn_arn}:{slot}" for slot in slots)),
-        )  # fmt: skip
+            tags=side.tags(),
+            aliases=(fn_arn, *(f"{fn_arn}:{slot}" for slot in slots)),
+        )
 
     # -- ingress
     alb = n("payment-alb")
@@ -424,88 +623,173 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
             "elasticloadbalancing", f"targetgroup/{tg}/{side.hexid(i, 'tg', slot, length=16)}"
         )
     yield _res(
-        side, "elbv2", "elbv2.load_balancer", alb, alb, alb_arn,
+        side,
+        "elbv2",
+        "elbv2.load_balancer",
+        alb,
+        alb,
+        alb_arn,
         {
-            "load_balancer_type": "application", "internal": True, "ip_address_type": "ipv4",
-            "security_groups": [sgs["alb"]], "subnets": sorted(subnets),
+            "load_balancer_type": "application",
+            "internal": True,
+            "ip_address_type": "ipv4",
+            "security_groups": [sgs["alb"]],
+            "subnets": sorted(subnets),
             "attributes": {
-                "access_logs.s3.bucket": "", "access_logs.s3.prefix": "",
+                "access_logs.s3.bucket": "",
+                "access_logs.s3.prefix": "",
                 "deletion_protection.enabled": "true",
                 "load_balancing.cross_zone.enabled": "false",
                 "routing.http.drop_invalid_header_fields.enabled": "true",
             },
-            "listeners": {"HTTP:80": {
-                "protocol": "HTTP", "port": 80, "ssl_policy": "ELBSecurityPolicy-2016-08",
-                "default_actions": [{"type": "forward", "target_groups": {
-                    tg_arns["blue"]: 100, tg_arns["green"]: 0,
-                }}],
-            }},
+            "listeners": {
+                "HTTP:80": {
+                    "protocol": "HTTP",
+                    "port": 80,
+                    "ssl_policy": "ELBSecurityPolicy-2016-08",
+                    "default_actions": [
+                        {
+                            "type": "forward",
+                            "target_groups": {
+                                tg_arns["blue"]: 100,
+                                tg_arns["green"]: 0,
+                            },
+                        }
+                    ],
+                }
+            },
         },
         tags=side.tags(),
         aliases=(
             f"{alb}-{side.hexid(i, 'dns', length=10)}.{PRIMARY}.elb.amazonaws.com",
-            side.arn("elasticloadbalancing",
-                     f"listener/app/{alb}/{lb_hash}/{side.hexid(i, 'listener', length=16)}"),
+            side.arn(
+                "elasticloadbalancing",
+                f"listener/app/{alb}/{lb_hash}/{side.hexid(i, 'listener', length=16)}",
+            ),
         ),
-    )  # fmt: skip
+    )
     for slot in ("blue", "green"):
         tg = n(f"payment-{slot}")
         yield _res(
-            side, "elbv2", "elbv2.target_group", tg, tg, tg_arns[slot],
+            side,
+            "elbv2",
+            "elbv2.target_group",
+            tg,
+            tg,
+            tg_arns[slot],
             {
-                "protocol": None, "port": None, "target_type": "lambda",
+                "protocol": None,
+                "port": None,
+                "target_type": "lambda",
                 "health_check": {
-                    "enabled": True, "path": "/health", "protocol": None,
-                    "interval_seconds": 35, "timeout_seconds": 30, "healthy_threshold": 3,
-                    "unhealthy_threshold": 3, "matcher": "200",
+                    "enabled": True,
+                    "path": "/health",
+                    "protocol": None,
+                    "interval_seconds": 35,
+                    "timeout_seconds": 30,
+                    "healthy_threshold": 3,
+                    "unhealthy_threshold": 3,
+                    "matcher": "200",
                 },
                 "load_balancer_arns": [alb_arn],
                 "targets": [{"id": f"{fn_arns['payment-processor']}:{slot}", "state": "healthy"}],
             },
             tags=side.tags(),
-        )  # fmt: skip
+        )
 
     # -- monitoring
     topic = n("payment-alarms")
     topic_arn = side.arn("sns", topic)
     yield _res(
-        side, "sns", "sns.topic", topic, topic, topic_arn,
+        side,
+        "sns",
+        "sns.topic",
+        topic,
+        topic,
+        topic_arn,
         {"kms_master_key_id": cmk_arn, "subscriptions": 1, "fifo_topic": False},
         tags=side.tags(),
-    )  # fmt: skip
+    )
     alarms = (
-        ("payment-rds-cpu-high", "AWS/RDS", "CPUUtilization", "Average", 80.0,
-         "GreaterThanThreshold", 300, "missing", {"DBClusterIdentifier": cluster}),
-        ("payment-lambda-errors-high", "AWS/Lambda", "Errors", "Sum", 5.0,
-         "GreaterThanOrEqualToThreshold", 60, "notBreaching", {"FunctionName": n("payment-processor")}),
-    )  # fmt: skip
+        (
+            "payment-rds-cpu-high",
+            "AWS/RDS",
+            "CPUUtilization",
+            "Average",
+            80.0,
+            "GreaterThanThreshold",
+            300,
+            "missing",
+            {"DBClusterIdentifier": cluster},
+        ),
+        (
+            "payment-lambda-errors-high",
+            "AWS/Lambda",
+            "Errors",
+            "Sum",
+            5.0,
+            "GreaterThanOrEqualToThreshold",
+            60,
+            "notBreaching",
+            {"FunctionName": n("payment-processor")},
+        ),
+    )
     for base, namespace, metric, stat, threshold, op, period, missing, dims in alarms:
         name = n(base)
         yield _res(
-            side, "cloudwatch", "cloudwatch.alarm", name, name, side.arn("cloudwatch", f"alarm:{name}"),
+            side,
+            "cloudwatch",
+            "cloudwatch.alarm",
+            name,
+            name,
+            side.arn("cloudwatch", f"alarm:{name}"),
             {
-                "namespace": namespace, "metric_name": metric, "statistic": stat,
-                "threshold": threshold, "comparison_operator": op, "period": period,
-                "evaluation_periods": 2, "datapoints_to_alarm": None,
-                "treat_missing_data": missing, "dimensions": dims, "actions_enabled": True,
-                "alarm_actions": [topic_arn], "ok_actions": [topic_arn],
+                "namespace": namespace,
+                "metric_name": metric,
+                "statistic": stat,
+                "threshold": threshold,
+                "comparison_operator": op,
+                "period": period,
+                "evaluation_periods": 2,
+                "datapoints_to_alarm": None,
+                "treat_missing_data": missing,
+                "dimensions": dims,
+                "actions_enabled": True,
+                "alarm_actions": [topic_arn],
+                "ok_actions": [topic_arn],
                 "insufficient_data_actions": [],
             },
             tags=side.tags(),
-        )  # fmt: skip
+        )
     dashboard = n("payment-processing")
     yield _res(
-        side, "cloudwatch", "cloudwatch.dashboard", dashboard, dashboard,
+        side,
+        "cloudwatch",
+        "cloudwatch.dashboard",
+        dashboard,
+        dashboard,
         f"arn:aws:cloudwatch::{side.account}:dashboard/{dashboard}",
-        {"widgets": 4, "metrics": sorted([
-            "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count", "AWS/ApplicationELB/RequestCount",
-            "AWS/ApplicationELB/TargetResponseTime", "AWS/DynamoDB/ConsumedReadCapacityUnits",
-            "AWS/DynamoDB/ConsumedWriteCapacityUnits", "AWS/DynamoDB/UserErrors",
-            "AWS/Lambda/Duration", "AWS/Lambda/Errors", "AWS/Lambda/Invocations",
-            "AWS/Lambda/Throttles", "AWS/RDS/CPUUtilization", "AWS/RDS/DatabaseConnections",
-            "AWS/RDS/FreeableMemory",
-        ])},
-    )  # fmt: skip
+        {
+            "widgets": 4,
+            "metrics": sorted(
+                [
+                    "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count",
+                    "AWS/ApplicationELB/RequestCount",
+                    "AWS/ApplicationELB/TargetResponseTime",
+                    "AWS/DynamoDB/ConsumedReadCapacityUnits",
+                    "AWS/DynamoDB/ConsumedWriteCapacityUnits",
+                    "AWS/DynamoDB/UserErrors",
+                    "AWS/Lambda/Duration",
+                    "AWS/Lambda/Errors",
+                    "AWS/Lambda/Invocations",
+                    "AWS/Lambda/Throttles",
+                    "AWS/RDS/CPUUtilization",
+                    "AWS/RDS/DatabaseConnections",
+                    "AWS/RDS/FreeableMemory",
+                ]
+            ),
+        },
+    )
 
     # -- parameters
     prefix = f"/{w}"
@@ -517,20 +801,33 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
     ):
         name = f"{prefix}/app-{c}/{path}"
         yield _res(
-            side, "ssm", "ssm.parameter", name, name, side.arn("ssm", f"parameter{name}"),
+            side,
+            "ssm",
+            "ssm.parameter",
+            name,
+            name,
+            side.arn("ssm", f"parameter{name}"),
             {
-                "type": "String", "data_type": "text", "tier": "Standard", "key_id": None,
-                "description": None, "allowed_pattern": None, "value": value,
+                "type": "String",
+                "data_type": "text",
+                "tier": "Standard",
+                "key_id": None,
+                "description": None,
+                "allowed_pattern": None,
+                "value": value,
             },
-            tags=side.tags(), logical=ssm_logical_name(name, prefix),
-        )  # fmt: skip
+            tags=side.tags(),
+            logical=ssm_logical_name(name, prefix),
+        )
 
     # -- roles
     def trust(service: str, scoped: bool) -> dict[str, Any]:
         stmt: dict[str, Any] = {
-            "Effect": "Allow", "Sid": "AllowServiceAssumeRole", "Action": ["sts:AssumeRole"],
+            "Effect": "Allow",
+            "Sid": "AllowServiceAssumeRole",
+            "Action": ["sts:AssumeRole"],
             "Principal": {"Service": [service]},
-        }  # fmt: skip
+        }
         if scoped:
             stmt["Condition"] = {"StringEquals": {"aws:SourceAccount": [side.account]}}
         return {"Version": "2012-10-17", "Statement": [stmt]}
@@ -539,54 +836,132 @@ def stack_copy(side: Side, i: int) -> Iterator[Resource]:
     osm = side.arn("logs", "log-group:RDSOSMetrics")
     fn_groups = [side.arn("logs", f"log-group:{n('/aws/lambda/' + f)}") for f in functions]
     roles = {
-        "payment-flow-logs-role": ("vpc-flow-logs.amazonaws.com", True, "payment-flow-logs-policy", [
-            _statement("DeliverFlowLogsToTheFlowLogGroup",
-                       ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                       [flow_arn, f"{flow_arn}:*"]),
-        ]),
-        "payment-rds-monitoring-role": ("monitoring.rds.amazonaws.com", True, "payment-rds-monitoring-policy", [
-            _statement("ManageRdsOsMetricsLogGroup", ["logs:CreateLogGroup", "logs:PutRetentionPolicy"], [osm]),
-            _statement("WriteRdsOsMetricsLogStreams",
-                       ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:GetLogEvents",
-                        "logs:PutLogEvents"], [f"{osm}:log-stream:*"]),
-        ]),
-        "payment-s3-replication-role": ("s3.amazonaws.com", True, "payment-s3-replication-policy", [
-            _statement("ReadSourceReplicationConfiguration",
-                       ["s3:GetReplicationConfiguration", "s3:ListBucket"], [f"arn:aws:s3:::{bucket}"]),
-            _statement("WriteReplicaObjects",
-                       ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
-                       [f"arn:aws:s3:::{replica}/*"]),
-            _statement("DecryptSourceObjects", ["kms:Decrypt"], [cmk_arn],
-                       Condition={"StringEquals": {"kms:ViaService": [f"s3.{PRIMARY}.amazonaws.com"]}}),
-            _statement("EncryptReplicaObjects", ["kms:Encrypt", "kms:GenerateDataKey"], [replica_arn],
-                       Condition={"StringEquals": {"kms:ViaService": [f"s3.{REPLICA}.amazonaws.com"]}}),
-        ]),
-        "payment-lambda-role": ("lambda.amazonaws.com", False, "payment-lambda-policy", [
-            _statement("SessionTableItems",
-                       ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                       [table_arn, f"{table_arn}/index/*"]),
-            _statement("AuditObjects", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::{bucket}/*"]),
-            _statement("UseTheCmk", ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
-                       [cmk_arn]),
-            _statement("ReadParameters", ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-                       [side.arn("ssm", f"parameter{prefix}"), side.arn("ssm", f"parameter{prefix}/*")]),
-            _statement("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                       [g for arn in fn_groups for g in (arn, f"{arn}:*")]),
-            _statement("XRayTracing", ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"]),
-        ]),
-    }  # fmt: skip
+        "payment-flow-logs-role": (
+            "vpc-flow-logs.amazonaws.com",
+            True,
+            "payment-flow-logs-policy",
+            [
+                _statement(
+                    "DeliverFlowLogsToTheFlowLogGroup",
+                    ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    [flow_arn, f"{flow_arn}:*"],
+                ),
+            ],
+        ),
+        "payment-rds-monitoring-role": (
+            "monitoring.rds.amazonaws.com",
+            True,
+            "payment-rds-monitoring-policy",
+            [
+                _statement(
+                    "ManageRdsOsMetricsLogGroup",
+                    ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                    [osm],
+                ),
+                _statement(
+                    "WriteRdsOsMetricsLogStreams",
+                    [
+                        "logs:CreateLogStream",
+                        "logs:DescribeLogStreams",
+                        "logs:GetLogEvents",
+                        "logs:PutLogEvents",
+                    ],
+                    [f"{osm}:log-stream:*"],
+                ),
+            ],
+        ),
+        "payment-s3-replication-role": (
+            "s3.amazonaws.com",
+            True,
+            "payment-s3-replication-policy",
+            [
+                _statement(
+                    "ReadSourceReplicationConfiguration",
+                    ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                    [f"arn:aws:s3:::{bucket}"],
+                ),
+                _statement(
+                    "WriteReplicaObjects",
+                    ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+                    [f"arn:aws:s3:::{replica}/*"],
+                ),
+                _statement(
+                    "DecryptSourceObjects",
+                    ["kms:Decrypt"],
+                    [cmk_arn],
+                    Condition={"StringEquals": {"kms:ViaService": [f"s3.{PRIMARY}.amazonaws.com"]}},
+                ),
+                _statement(
+                    "EncryptReplicaObjects",
+                    ["kms:Encrypt", "kms:GenerateDataKey"],
+                    [replica_arn],
+                    Condition={"StringEquals": {"kms:ViaService": [f"s3.{REPLICA}.amazonaws.com"]}},
+                ),
+            ],
+        ),
+        "payment-lambda-role": (
+            "lambda.amazonaws.com",
+            False,
+            "payment-lambda-policy",
+            [
+                _statement(
+                    "SessionTableItems",
+                    [
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:Query",
+                        "dynamodb:UpdateItem",
+                    ],
+                    [table_arn, f"{table_arn}/index/*"],
+                ),
+                _statement(
+                    "AuditObjects", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::{bucket}/*"]
+                ),
+                _statement(
+                    "UseTheCmk",
+                    ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+                    [cmk_arn],
+                ),
+                _statement(
+                    "ReadParameters",
+                    ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+                    [
+                        side.arn("ssm", f"parameter{prefix}"),
+                        side.arn("ssm", f"parameter{prefix}/*"),
+                    ],
+                ),
+                _statement(
+                    "WriteOwnLogs",
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    [g for arn in fn_groups for g in (arn, f"{arn}:*")],
+                ),
+                _statement(
+                    "XRayTracing", ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"]
+                ),
+            ],
+        ),
+    }
     for base, (service, scoped, policy_base, statements) in roles.items():
         name = n(base)
         yield _res(
-            side, "iam", "iam.role", name, name, side.arn("iam", f"role/{name}", ""),
+            side,
+            "iam",
+            "iam.role",
+            name,
+            name,
+            side.arn("iam", f"role/{name}", ""),
             {
-                "path": "/", "assume_role_policy": trust(service, scoped),
-                "max_session_duration": 3600, "permissions_boundary": None,
-                "inline_policies": {n(policy_base): {"Version": "2012-10-17", "Statement": statements}},
+                "path": "/",
+                "assume_role_policy": trust(service, scoped),
+                "max_session_duration": 3600,
+                "permissions_boundary": None,
+                "inline_policies": {
+                    n(policy_base): {"Version": "2012-10-17", "Statement": statements}
+                },
                 "managed_policies": {},
             },
             aliases=("AROA" + side.upper(i, "role", base, length=17),),
-        )  # fmt: skip
+        )
 
 
 def snapshot_of(side: Side, size: int) -> Snapshot:

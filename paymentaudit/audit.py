@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from collections import Counter
@@ -195,14 +196,40 @@ class AuditResult:
 # -- building findings ---------------------------------------------------------------------
 
 
-def _governing(rules: Sequence[Rule], resource_type: str, path: str) -> Rule | None:
-    return next((r for r in rules if r.governs_path(resource_type, path)), None)
+def governing_rule(
+    rules: Sequence[Rule], resource_type: str, path: str, config: Mapping[str, Any] | None = None
+) -> Rule | None:
+    """The first rule that governs an attribute (its severity applies to differences there)."""
+    return next((r for r in rules if r.governs_path(resource_type, path, config)), None)
 
 
-def _low_impact(path: str) -> bool:
-    import fnmatch
-
+def low_impact(path: str) -> bool:
+    """True for attributes whose differences are low by default (tags, descriptions...)."""
     return any(fnmatch.fnmatchcase(path, p) for p in LOW_IMPACT_PATHS)
+
+
+def change_severity(
+    rules: Sequence[Rule],
+    policy: Policy,
+    resource_type: str,
+    path: str,
+    before: Any,
+    after: Any,
+    *,
+    kind: str = "parity",
+    config: Mapping[str, Any] | None = None,
+) -> tuple[Severity, str, str]:
+    """(severity, note, remediation) of a changed attribute: the governing rule's severity
+    (info when ``after`` is stricter), else the kind's default; remediation '' without a rule.
+    Shared by parity, drift and since findings."""
+    rule = governing_rule(rules, resource_type, path, config)
+    if rule is None:
+        default = Severity.LOW if low_impact(path) else Severity.MEDIUM
+        return policy.severity_for_kind(kind, default), "", ""
+    if rule.stricter(path, before, after):
+        return Severity.INFO, f" (target stricter under {rule.id})", rule.remediation
+    severity = policy.severity_for_rule(rule.id, rule.severity)
+    return severity, f" (governed by {rule.id})", rule.remediation
 
 
 def _resource_index(snapshot: Snapshot | None) -> dict[ResourceKey, Resource]:
@@ -265,20 +292,15 @@ def parity_findings(
             )
         else:
             for change in diff.changes:
-                rule = _governing(rules, key.type, change.path)
-                if rule is not None:
-                    severity = policy.severity_for_rule(rule.id, rule.severity)
-                    if rule.stricter(change.path, change.baseline, change.target):
-                        severity = Severity.INFO
-                    remediation = rule.remediation
-                    note = f" (governed by {rule.id})"
-                else:
-                    default = Severity.LOW if _low_impact(change.path) else Severity.MEDIUM
-                    severity = policy.severity_for_kind("parity", default)
-                    remediation = DEFAULT_REMEDIATION[Kind.PARITY]
-                    note = ""
-                if severity is Severity.INFO and rule is not None:
-                    note = f" (target stricter under {rule.id})"
+                severity, note, remediation = change_severity(
+                    rules,
+                    policy,
+                    key.type,
+                    change.path,
+                    change.baseline,
+                    change.target,
+                    config=res.config,
+                )
                 out.append(
                     _finding(
                         Kind.PARITY,
@@ -290,15 +312,16 @@ def parity_findings(
                         change.baseline,
                         change.target,
                         change.baseline,
-                        f"{change.path}: {_short(change.baseline)} in {baseline.suffix}, "
-                        f"{_short(change.target)} in {target.suffix}{note}",
-                        remediation,
+                        f"{change.path}: {short(change.baseline)} in {baseline.suffix}, "
+                        f"{short(change.target)} in {target.suffix}{note}",
+                        remediation or DEFAULT_REMEDIATION[Kind.PARITY],
                     )
                 )
     return out
 
 
-def _short(value: Any, limit: int = 80) -> str:
+def short(value: Any, limit: int = 80) -> str:
+    """A value as JSON, cut to ``limit`` characters for messages."""
     text = json.dumps(value, default=str, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

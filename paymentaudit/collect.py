@@ -15,10 +15,11 @@ a listing routed only once the tag map is in depends on both.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +29,16 @@ from paymentaudit.model import Coverage, Resource
 from paymentaudit.naming import SUFFIX_TAG
 
 TAGGING = "resourcegroupstaggingapi"
+# The tag map gates the routing of every listing, so its pages are on the longest chain:
+# the largest pages allowed (ResourcesPerPage 1-100, TagsPerPage 100-500). Without
+# TagsPerPage a page can stop at 100 tags (moto does): ~20 resources of the stack's 5 tags.
 TAGGING_CALL = Call(
     "get_resources",
-    params=lambda item, element, scope: {"TagFilters": [{"Key": SUFFIX_TAG}]},
+    params=lambda item, element, scope: {
+        "TagFilters": [{"Key": SUFFIX_TAG}],
+        "ResourcesPerPage": 100,
+        "TagsPerPage": 500,
+    },
     result="ResourceTagMappingList",
     paginate=True,
 )
@@ -130,6 +138,9 @@ class Engine:
             Future[Any],
             tuple[Callable[[Any, BaseException | None], None], str, int, list[int]],
         ] = {}
+        # Finished futures, in completion order: the loop takes them one at a time instead
+        # of waiting on every pending future at each turn (quadratic in the pending count).
+        self._finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         self._depth = 0  # chain depth of the callback running on the main thread
         self.chain = 0  # longest chain of dependent requests seen so far
         self._tags: dict[str, dict[str, dict[str, str]]] = {}  # region -> arn -> tags
@@ -154,7 +165,9 @@ class Engine:
             finally:
                 made[0] = max(1, _TASK.requests)  # a call failing on its first page made one
 
-        self._pending[self._pool.submit(task)] = (done, service, self._depth, made)
+        fut = self._pool.submit(task)
+        self._pending[fut] = (done, service, self._depth, made)
+        fut.add_done_callback(self._finished.put)
 
     def run(self) -> dict[str, EnvResult]:
         """Collect everything; returns one EnvResult per suffix."""
@@ -173,21 +186,24 @@ class Engine:
             timeout = None
             if self.deadline is not None:
                 timeout = max(0.0, self.deadline - time.monotonic())
-            done, _ = wait(list(self._pending), timeout=timeout, return_when=FIRST_COMPLETED)
-            if not done:
+            try:
+                fut = self._finished.get(timeout=timeout)
+            except queue.Empty:
                 self._time_out()
                 return
-            for fut in done:
-                callback, _service, depth, made = self._pending.pop(fut)
-                self._depth = depth + made[0]
-                self.chain = max(self.chain, self._depth)
-                try:
-                    value = fut.result()
-                except AWS_ERRORS as exc:
-                    callback(None, exc)
-                else:
-                    callback(value, None)
-                self._depth = 0
+            entry = self._pending.pop(fut, None)
+            if entry is None:
+                continue
+            callback, _service, depth, made = entry
+            self._depth = depth + made[0]
+            self.chain = max(self.chain, self._depth)
+            try:
+                value = fut.result()
+            except AWS_ERRORS as exc:
+                callback(None, exc)
+            else:
+                callback(value, None)
+            self._depth = 0
 
     def _time_out(self) -> None:
         services = sorted({entry[1] for entry in self._pending.values()})

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,12 +91,39 @@ class Sandbox:
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     """One moto server with dev and prod-abc123 (drifts planted) for the session. Read only:
-    a test that changes AWS state must start its own (paymentaudit.sandbox.server())."""
-    from paymentaudit.sandbox import build, server
+    a test that changes AWS state starts its own (tests/helpers.py: fresh_sandbox).
 
-    with server() as url:
+    The server runs in a process of its own: moto keeps state per process, so neither an
+    in-process `--sandbox` run (same S3 bucket names) nor a mock_aws test (which resets every
+    backend of its process) can collide with it.
+    """
+    from paymentaudit.sandbox import build
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the moto server did not start") from None
+                time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
         envs = build(url, TARGET, BASELINE)
         yield Sandbox(url=url, envs=envs)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +138,7 @@ def sandbox_snapshots(sandbox: Sandbox) -> dict[str, Any]:
 def sandbox_report(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A complete report directory (with the notebook) of the session sandbox, made once:
     the same run as `validate prod-abc123 --sandbox`, on the already provisioned server
-    (a second in-process sandbox would clash on S3's process-wide bucket names).
+    (the CLI's own --sandbox path is tested by tests/test_cli.py).
 
     Runs from the repository root so that pyproject.toml's [tool.paymentaudit] policy applies,
     as it does for `make demo`.
@@ -119,23 +149,6 @@ def sandbox_report(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        return validate.run(
-            validate.Options(target=TARGET, endpoint_url=sandbox.url, out=str(out))
-        )
+        return validate.run(validate.Options(target=TARGET, endpoint_url=sandbox.url, out=str(out)))
     finally:
         os.chdir(cwd)
-
-
-# moto's in-process mock (mock_aws) resets every backend of the process when it starts and
-# stops, which would empty a live sandbox server. Tests built on mock_aws run first.
-_MOCK_AWS_DIRS = ("tests/lambda/", "tests/collectors/")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Order: mock_aws-based tests first, then everything that uses a live sandbox."""
-
-    def rank(item: pytest.Item) -> int:
-        path = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
-        return 0 if path.startswith(_MOCK_AWS_DIRS) else 1
-
-    items.sort(key=rank)

@@ -9,7 +9,7 @@ to the primary resource it references, and the primary's ``build`` reads its chi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from paymentaudit.desired.tf import TfResource
@@ -73,13 +73,14 @@ class Relation:
 
     child: str
     parents: tuple[str, ...]
-    keys: Callable[[TfResource], list[Any]] = field(default=lambda res: [])
+    keys: Callable[[TfResource], list[Any]]
 
 
 def attr_keys(*names: str) -> Callable[[TfResource], list[Any]]:
     """Relation keys: the values of some attributes (lists are flattened)."""
 
     def keys(res: TfResource) -> list[Any]:
+        """The non-empty values of the attributes."""
         out: list[Any] = []
         for name in names:
             value = res.attrs.get(name)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from paymentaudit import rules as rule_registry
-from paymentaudit.audit import AuditResult, comparable
+from paymentaudit.audit import AuditResult, comparable, short
 from paymentaudit.compare import diff_configs, pair
 from paymentaudit.desired.project import (
     change_severity,
@@ -27,7 +27,6 @@ from paymentaudit.desired.project import (
     normalize_desired,
     project,
     sandbox_gap,
-    short,
     strip_later,
 )
 from paymentaudit.model import Finding, Resource, ResourceKey, Severity

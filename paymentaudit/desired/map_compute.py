@@ -195,6 +195,7 @@ def build_target_group(res: TfResource, ctx: Context) -> Built:
     check = block(a.get("health_check"))
 
     def checked(key: str, conv: Any = text) -> Any:
+        """A health-check field as set, else known only after apply."""
         value = conv(check.get(key))
         return later(res, f"health_check.{key}") if value in (None, 0) else value
 

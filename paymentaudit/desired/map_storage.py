@@ -39,6 +39,7 @@ def named(attr: str) -> Any:
     """A Spec name function: the resolved value of one attribute."""
 
     def name(res: TfResource, ctx: Context) -> str | None:
+        """The resolved attribute, when it is a non-empty string."""
         value = ctx.resolve(text(res.attrs.get(attr)))
         return value if isinstance(value, str) and value else None
 

@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from paymentaudit.audit import LOW_IMPACT_PATHS, finding_id
+from paymentaudit.audit import change_severity as audit_change_severity
+from paymentaudit.audit import finding_id
 from paymentaudit.desired.refs import OTHERS, is_later
 from paymentaudit.model import Finding, Kind, Resource, ResourceKey, Severity
 from paymentaudit.normalize import normalize_snapshot
@@ -106,14 +107,6 @@ def dig_path(config: Any, path: str) -> Any:
 # -- severities ----------------------------------------------------------------------------------
 
 
-def _governing(rules: Sequence[Rule], resource_type: str, path: str) -> Rule | None:
-    return next((r for r in rules if r.governs_path(resource_type, path)), None)
-
-
-def _low_impact(path: str) -> bool:
-    return any(fnmatch.fnmatchcase(path, p) for p in LOW_IMPACT_PATHS)
-
-
 def sandbox_gap(target: Snapshot, resource_type: str, path: str) -> bool:
     """True for an attribute the sandbox cannot hold, on a sandbox target."""
     globs = SANDBOX_GAPS.get(resource_type, ())
@@ -123,24 +116,8 @@ def sandbox_gap(target: Snapshot, resource_type: str, path: str) -> bool:
 def change_severity(
     rules: Sequence[Rule], policy: Policy, resource_type: str, path: str, expected: Any, actual: Any
 ) -> tuple[Severity, str, str]:
-    """(severity, note, remediation) of a changed attribute, as parity decides them."""
-    rule = _governing(rules, resource_type, path)
-    if rule is None:
-        default = Severity.LOW if _low_impact(path) else Severity.MEDIUM
-        return policy.severity_for_kind("drift", default), "", ""
-    if rule.stricter(path, expected, actual):
-        return Severity.INFO, f" (target stricter under {rule.id})", rule.remediation
-    return (
-        policy.severity_for_rule(rule.id, rule.severity),
-        f" (governed by {rule.id})",
-        rule.remediation,
-    )
-
-
-def short(value: Any, limit: int = 80) -> str:
-    """A value as a finding message quotes it (JSON, cut at ``limit`` characters)."""
-    text = json.dumps(value, default=str, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """(severity, note, remediation) of a drifted attribute: as parity decides, kind drift."""
+    return audit_change_severity(rules, policy, resource_type, path, expected, actual, kind="drift")
 
 
 def drift_finding(

@@ -1,4 +1,8 @@
-"""Read a synthesized ``cdk.tf.json`` (Terraform JSON configuration) into a TfDocument."""
+"""Read a synthesized ``cdk.tf.json`` (Terraform JSON configuration) into a TfDocument.
+
+A resource with ``count`` or ``for_each`` is mapped once, as written (its instances are known
+only to Terraform); ``info["repeated"]`` lists such resources.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ def parse(doc: Mapping[str, Any], *, region: str, replica_region: str) -> TfDocu
     """
     providers = _providers(doc)
     resources = []
+    repeated = []
     for mode, section in (("managed", "resource"), ("data", "data")):
         for rtype, named in (doc.get(section) or {}).items():
             if not isinstance(named, Mapping):
@@ -55,6 +60,8 @@ def parse(doc: Mapping[str, Any], *, region: str, replica_region: str) -> TfDocu
                 fallback = replica_region if alias else region
                 provider_region, default_tags = providers.get(alias, ("", {}))
                 attrs = {k: v for k, v in body.items() if k not in META_ARGUMENTS}
+                if "count" in body or "for_each" in body:
+                    repeated.append(f"{rtype}.{name}")
                 tags = {**default_tags, **tag_map(attrs.get("tags"))}
                 resources.append(
                     TfResource(
@@ -70,10 +77,13 @@ def parse(doc: Mapping[str, Any], *, region: str, replica_region: str) -> TfDocu
     suffix = default_tags.get("EnvironmentSuffix")
     meta = doc.get("//") if isinstance(doc.get("//"), Mapping) else {}
     stack = (meta.get("metadata") or {}).get("stackName") if isinstance(meta, Mapping) else None
+    info: dict[str, Any] = {"stack": stack} if stack else {}
+    if repeated:
+        info["repeated"] = repeated
     return TfDocument(
         source=SOURCE,
         resources=resources,
         account_id="",
         suffix=str(suffix) if suffix else None,
-        info={"stack": stack} if stack else {},
+        info=info,
     )
