@@ -1,0 +1,73 @@
+"""The findings chart: matplotlib on the Agg canvas (no pyplot state)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from paymentaudit import frames
+from paymentaudit.present.markup import SEVERITY_COLOURS, Png
+from paymentaudit.present.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from paymentaudit.audit import AuditResult
+
+
+def service_order(result: AuditResult) -> list[str]:
+    """Services in section order, then any other service the audit saw."""
+    ordered = [s for section in SECTIONS for s in section.services]
+    seen = [c.service for c in result.coverage] + [f.service for f in result.findings]
+    return ordered + [s for s in dict.fromkeys(seen) if s not in ordered]
+
+
+def findings_chart(result: AuditResult) -> Png:
+    """Findings by service and severity (stacked bars) next to rule outcomes by service."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    services = service_order(result)
+    counts = frames.severity_counts(result.findings, services).loc[services]
+    outcomes = frames.outcome_counts(result.outcomes).reindex(services, fill_value=0)
+    # Fixed margins (the left one fits the longest service name): a constrained layout
+    # would cost twice the drawing time.
+    fig = Figure(figsize=(12.5, 4.4), dpi=110)
+    FigureCanvasAgg(fig)
+    longest = max((len(s) for s in services), default=4)
+    fig.subplots_adjust(left=0.02 + 0.0062 * longest, right=0.985, top=0.86, bottom=0.12)
+    fig.subplots_adjust(wspace=0.06)
+    left, right = fig.subplots(1, 2, width_ratios=(1.6, 1), sharey=True)
+    y = range(len(services))
+    start = [0] * len(services)
+    for severity in counts.columns:
+        values = counts[severity].tolist()
+        left.barh(y, values, left=start, color=SEVERITY_COLOURS[severity], label=severity)
+        start = [a + b for a, b in zip(start, values, strict=True)]
+    for i, total in enumerate(start):
+        if total:
+            left.text(total + 0.08, i, str(total), va="center", fontsize=9, color="#374151")
+    left.set_yticks(list(y), services)
+    left.invert_yaxis()
+    left.set_title("Findings by service and severity", loc="left", fontsize=11)
+    left.set_xlabel("findings")
+    left.legend(ncols=5, loc="lower right", fontsize=8, frameon=False, bbox_to_anchor=(1, 1.06))
+    status_colours = {"pass": "#16a34a", "fail": "#dc2626", "not_evaluated": "#9ca3af"}
+    start = [0] * len(services)
+    for status in outcomes.columns:
+        values = outcomes[status].tolist()
+        label = status.replace("_", " ")
+        right.barh(y, values, left=start, color=status_colours.get(status), label=label)
+        start = [a + b for a, b in zip(start, values, strict=True)]
+    right.set_title("Rule checks by service", loc="left", fontsize=11)
+    right.set_xlabel("rule checks")
+    right.legend(ncols=3, loc="lower right", fontsize=8, frameon=False, bbox_to_anchor=(1, 1.06))
+    for axis in (left, right):
+        axis.spines[["top", "right"]].set_visible(False)
+        axis.xaxis.get_major_locator().set_params(integer=True)
+        axis.grid(axis="x", color="#e5e7eb", linewidth=0.8)
+        axis.set_axisbelow(True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return Png(
+        buffer.getvalue(),
+        alt="Bar charts: findings by service and severity; rule checks by service and status",
+    )

@@ -1,0 +1,229 @@
+"""Service sections: each service's side-by-side comparison, target health and findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from paymentaudit import frames
+from paymentaudit.model import Severity, Status
+from paymentaudit.present.markup import (
+    FOLD_AT,
+    MUTED,
+    Html,
+    _render,
+    _subheading,
+    change_html,
+    esc,
+    note,
+    value_html,
+)
+from paymentaudit.present.tables import findings_table, styled
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+    from paymentaudit.audit import AuditResult
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: its heading and the services it shows."""
+
+    key: str
+    title: str
+    services: tuple[str, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("ec2", "VPC and network", ("ec2",)),
+    Section("rds", "RDS (Aurora PostgreSQL)", ("rds",)),
+    Section("dynamodb", "DynamoDB", ("dynamodb",)),
+    Section("s3", "S3", ("s3",)),
+    Section("lambda", "Lambda and its log groups", ("lambda", "logs")),
+    Section("elbv2", "ALB and target health", ("elbv2",)),
+    Section(
+        "cloudwatch", "CloudWatch alarms, dashboard and the SNS alarm topic", ("cloudwatch", "sns")
+    ),
+    Section("kms", "KMS", ("kms",)),
+    Section("ssm", "SSM parameters", ("ssm",)),
+    Section("iam", "IAM", ("iam",)),
+)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+
+SIDE_LABELS = {"desired": "desired (code)", "baseline": "baseline", "target": "target"}
+MAX_DIFF_ROWS = 80
+
+
+def _sides(result: AuditResult) -> list[str]:
+    return [s for s in frames.SIDES if s in result.normalized]
+
+
+def _differs_style(compact: pd.DataFrame, shown: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
+    """CSS per shown cell: differing values shaded, summary rows muted, resources separated."""
+    css = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    labels = [SIDE_LABELS[s] for s in sides]
+    first = ~(compact["type"] + " " + compact["resource"]).duplicated()
+    for i, row in compact.iterrows():
+        kind = row["row"]
+        if kind in ("equal", "more"):
+            css.loc[i, ["attribute", *labels]] = MUTED
+        elif kind == "presence":
+            css.loc[i, labels] = "background:#fef3c7"
+        elif kind == "differs":
+            for side in sides:
+                value = row[side]
+                if side == "target":
+                    css.loc[i, SIDE_LABELS[side]] = "background:#fde2e2"
+                elif value != row["target"] and not (side == "desired" and value == ""):
+                    css.loc[i, SIDE_LABELS[side]] = "background:#e0ecff"
+        if first[i] and i != compact.index[0]:
+            css.loc[i, :] = css.loc[i, :] + ";border-top:2px solid #9ca3af"
+    return css
+
+
+def _identical_note(identical: pd.DataFrame, sides: list[str]) -> str:
+    """One paragraph listing the resources without any difference, by type."""
+    if identical.empty:
+        return ""
+    by_type: dict[str, list[str]] = {}
+    for row in identical.itertuples():
+        by_type.setdefault(str(row.type), []).append(f"{esc(row.resource)} ({row.equal})")
+    listed = "; ".join(f"<b>{esc(t)}</b> {', '.join(names)}" for t, names in by_type.items())
+    where = " and ".join(SIDE_LABELS[s] for s in sides)
+    return note(
+        f"<b>{len(identical)}</b> resource(s) identical in {where} "
+        f"(attributes compared in brackets): {listed}",
+        "#4b5563",
+    ).html
+
+
+def _value_cells(compact: pd.DataFrame, side: str) -> list[str]:
+    cells = []
+    for row in compact.to_dict("records"):
+        if row["row"] != "differs":
+            cells.append(value_html(row[side]))
+            continue
+        cell = value_html(row[side], empty="(none)")
+        if side == "target":
+            reference = row.get("baseline") or row.get("desired") or ""
+            if max(len(reference), len(row[side])) > FOLD_AT:
+                cell += change_html(reference, row[side])
+        cells.append(cell)
+    return cells
+
+
+def side_by_side_table(result: AuditResult, services: Iterable[str]) -> Html:
+    """The compared attributes of some services, desired | baseline | target: the differing
+    attributes of each resource (highlighted) with a count of its equal ones, then one line
+    listing the resources without any difference."""
+    sides = _sides(result)
+    parts = [result.side_by_side(s) for s in services]
+    full = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if full.empty:
+        return note("Nothing was compared for this section.")
+    compact = frames.compact_side_by_side(full, max_rows=MAX_DIFF_ROWS)
+    identical = compact[compact["row"] == "identical"]
+    compact = compact[compact["row"] != "identical"].reset_index(drop=True)
+    if compact.empty:
+        return Html(
+            note("No difference: every compared attribute is equal.").html
+            + _identical_note(identical, sides)
+        )
+    first = ~(compact["type"] + " " + compact["resource"]).duplicated()
+    shown = pd.DataFrame(
+        {
+            # Each resource's name once, on its first row.
+            "resource": [
+                f"<b>{esc(r)}</b><br><span style='color:#6b7280'>{esc(t)}</span>" if f else ""
+                for r, t, f in zip(compact["resource"], compact["type"], first, strict=True)
+            ],
+            "attribute": compact["path"].map(lambda v: value_html(v)),
+        }
+    )
+    for side in sides:
+        shown[SIDE_LABELS[side]] = _value_cells(compact, side)
+    css = _differs_style(compact, shown, sides)
+    widths = {"resource": "17%", "attribute": "21%"}
+    table = styled(shown, html_columns=list(shown.columns), widths=widths).apply(
+        lambda _frame: css, axis=None
+    )
+    return Html(table.to_html() + _identical_note(identical, sides))
+
+
+def _summary_line(result: AuditResult, services: tuple[str, ...]) -> str:
+    resources = sum(c.resources for c in result.coverage if c.service in services)
+    findings = [f for f in result.findings if f.service in services]
+    by_severity = [
+        f"{sum(1 for f in findings if f.severity.value == s.value)} {s.value}"
+        for s in Severity
+        if any(f.severity is s for f in findings)
+    ]
+    outcomes = [o for o in result.outcomes if o.service in services]
+    passed = sum(1 for o in outcomes if o.status is Status.PASS)
+    pairs = [p for p in result.pairs if _pair_service(result, p) in services]
+    changed = sum(1 for p in pairs if p.status != "equal")
+    parts = [
+        f"<b>{resources}</b> resource(s) in the target",
+        f"<b>{len(findings)}</b> finding(s)" + (f" ({', '.join(by_severity)})" if findings else ""),
+        f"<b>{passed}/{len(outcomes)}</b> rule checks passed" if outcomes else "no rule check",
+        f"<b>{changed}</b> of {len(pairs)} compared resource(s) differ from the baseline",
+    ]
+    unread = [c for c in result.coverage if c.service in services and c.status != "ok"]
+    if unread:
+        parts.append(
+            '<b style="color:#b45309">not read: '
+            + esc(", ".join(f"{c.service} ({c.error})" for c in unread))
+            + "</b>"
+        )
+    return " · ".join(parts)
+
+
+def _pair_service(result: AuditResult, pair: Any) -> str:
+    for snap in (result.target, result.baseline):
+        if snap is not None:
+            for r in snap.resources:
+                if r.key == pair.key:
+                    return r.service
+    return pair.key.type.split(".", 1)[0]
+
+
+LEGEND = (
+    '<span style="font-weight:400;font-size:12px;color:#6b7280;margin-left:14px">'
+    '<span style="background:#fde2e2;padding:0 4px">target value</span> '
+    '<span style="background:#e0ecff;padding:0 4px">differs from the target</span> '
+    "· long values expand on click</span>"
+)
+
+
+def target_health(result: AuditResult) -> Styler | Html:
+    """Listener weight and registered targets' health of each target group, per environment."""
+    frame = frames.target_health_frame(result)
+    if frame.empty:
+        return note("No target group was found.")
+    frame["weight"] = frame["weight"].map(lambda w: "" if w is None or pd.isna(w) else f"{w:g}")
+    colours = {"healthy": "#15803d", "": "#6b7280"}
+    frame["state"] = frame["state"].map(
+        lambda s: f'<b style="color:{colours.get(s, "#b91c1c")}">{esc(s)}</b>'
+    )
+    return styled(frame, html_columns=["state"], full_width=False)
+
+
+def section(result: AuditResult, key: str) -> Html:
+    """One service section: a summary line, the side-by-side table, and its findings."""
+    sec = SECTION_BY_KEY[key]
+    sides = _sides(result)
+    compared = " | ".join(SIDE_LABELS[s] for s in sides)
+    parts = [
+        note(_summary_line(result, sec.services)).html,
+        _subheading(f"Compared attributes ({compared}): differences only", LEGEND),
+        side_by_side_table(result, sec.services).html,
+    ]
+    if key == "elbv2":
+        parts += [_subheading("Target health"), _render(target_health(result))]
+    findings = [f for f in result.findings if f.service in sec.services]
+    parts += [_subheading(f"Findings ({len(findings)})"), _render(findings_table(findings))]
+    return Html("\n".join(parts))

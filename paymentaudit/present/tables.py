@@ -1,0 +1,122 @@
+"""Styled tables (pandas Stylers): the report's table look and the findings tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from paymentaudit.model import Finding
+from paymentaudit.present.markup import FONT, Html, badge, esc, note, value_html
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+    from paymentaudit.audit import AuditResult
+
+
+def _table_styles(
+    widths: dict[str, str] | None = None, full_width: bool = True
+) -> list[dict[str, Any]]:
+    styles: list[dict[str, Any]] = [
+        {
+            "selector": "",
+            "props": [
+                ("border-collapse", "collapse"),
+                ("width", "100%" if full_width else "auto"),
+                ("table-layout", "auto"),
+                ("font-size", "12.5px"),
+                ("font-family", FONT),
+                ("margin", "6px 0 14px 0"),
+            ],
+        },
+        {
+            "selector": "th",
+            "props": [
+                ("text-align", "left"),
+                ("background", "#f3f4f6"),
+                ("color", "#111827"),
+                ("font-weight", "600"),
+                ("padding", "5px 8px"),
+                ("border-bottom", "2px solid #d1d5db"),
+                ("white-space", "nowrap"),
+            ],
+        },
+        {
+            "selector": "td",
+            "props": [
+                ("text-align", "left"),
+                ("vertical-align", "top"),
+                ("padding", "4px 8px"),
+                ("border-bottom", "1px solid #e5e7eb"),
+                ("max-width", "38em"),
+                ("overflow-wrap", "break-word"),
+            ],
+        },
+    ]
+    for i, width in enumerate((widths or {}).values()):
+        styles.append({"selector": f".col{i}", "props": [("width", width)]})
+    return styles
+
+
+def styled(
+    frame: pd.DataFrame,
+    html_columns: Sequence[str] = (),
+    widths: dict[str, str] | None = None,
+    full_width: bool = True,
+) -> Styler:
+    """A Styler with the report's table look; ``html_columns`` already hold HTML.
+
+    Column names are shown with spaces for underscores.
+    """
+    shown = frame.copy()
+    for column in shown.columns:
+        if column not in html_columns:
+            shown[column] = shown[column].map(lambda v: value_html(v))
+    return (
+        shown.style.hide(axis="index")
+        .set_table_styles(_table_styles(widths, full_width))
+        .format(lambda v: v, escape=None)
+        .format_index(lambda c: str(c).replace("_", " "), axis="columns")
+    )
+
+
+def _findings_frame(findings: Iterable[Finding], with_service: bool) -> pd.DataFrame:
+    rows = []
+    for f in findings:
+        check = f.check if f.kind.value == f.check else f"{f.kind.value} · {f.check}"
+        row = {"severity": badge(f.severity.value)}
+        if with_service:
+            row["service"] = value_html(f.service)
+        row.update(
+            {
+                "check": value_html(check),
+                "resource": value_html(f"{f.resource_type} {f.resource}"),
+                "attribute": value_html(f.path),
+                "finding": value_html(f.message, fold_at=400),
+                "remediation": (
+                    f'<span style="color:#4b5563">{value_html(f.remediation, fold_at=400)}</span>'
+                ),
+            }
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def findings_table(findings: Sequence[Finding], with_service: bool = False) -> Styler | Html:
+    """Findings as a styled table (severity badges, wrapped text)."""
+    if not findings:
+        return note("No findings.")
+    frame = _findings_frame(findings, with_service)
+    return styled(frame, html_columns=list(frame.columns))
+
+
+def blocking(result: AuditResult) -> Styler | Html:
+    """The findings at or above --fail-on."""
+    if not result.blocking:
+        return note(
+            f"No finding at or above <b>{esc(result.fail_on.value)}</b>: nothing blocks.",
+            "#15803d",
+        )
+    return findings_table(result.blocking, with_service=True)
