@@ -20,6 +20,9 @@ def main() -> None:
 
     with server() as url:
         print(json.dumps({"url": url, "account": account_of(url), "pid": os.getpid()}), flush=True)
+        # Nobody reads stdout from now on: a full pipe must never block the server.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         sys.stdin.read()
 
 

@@ -128,9 +128,10 @@ def sections(results: dict[str, Any]) -> dict[str, tuple[list[str], list[list[An
     if snap:
         out["Snapshot scaling"] = (
             ["scale", "resources", "calls", "chain", "concurrent s", "sequential s", "speedup",
-             "bound s", "x bound", "calls/s", "client CPU s"],
+             "bound s", "x bound", "calls/s", "client CPU s", "server CPU s"],
             [[k, r["resources"], r["calls"], r["chain"], r["concurrent_s"], r["sequential_s"],
-              r["speedup"], r["bound_s"], r["bound_ratio"], r["calls_per_s"], r["client_cpu_s"]]
+              r["speedup"], r["bound_s"], r["bound_ratio"], r["calls_per_s"], r["client_cpu_s"],
+              r.get("server_cpu_s")]
              for k, r in snap.items()],
         )  # fmt: skip
     comp = results.get("compare")
@@ -196,11 +197,14 @@ dependent calls, where the pages of a paginated call are sequential and a call s
 by another's result (list, describe, detail, follow-up; a listing waits for the tag map)
 comes after it. The *bound* is max(chain x latency, calls x latency / pool size);
 *x bound* is concurrent / bound. *Client CPU* is the audit process's CPU time during the
-concurrent snapshot: with the server's, it is what the latency cannot hide on this machine.
+concurrent snapshot and *server CPU* the moto process's: on this machine, what the
+latency cannot hide.
 Sequential runs at x{parallel_from} and above run as simultaneous single-threaded
-processes (each spends ~90% of its time asleep in the injected latency), which
-keeps the suite within ten minutes; measured at x10 on this machine, a simultaneous
-sequential run was within 2% of a lone one.
+processes (each spends about 90% of its time asleep in the injected latency): three take
+the time of one, which keeps the suite within ten minutes, at the price of some
+contention for the CPU that can only make the sequential figure (and so the speedup)
+larger. Run `python -m bench --only snapshot --parallel-sequential-from 1000` to take them
+one at a time.
 
 **Compare.** Synthetic snapshot pairs (`bench/synthetic.py`): N/45 copies of the stack's 45
 resources with the collectors' configuration shapes (nested IAM and bucket policies,
@@ -253,7 +257,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         METHOD.format(
             runs=cfg.get("runs", 3),
-            latency=cfg.get("latency_ms", 50),
+            latency=f"{cfg.get('latency_ms', 50):g}",
             workers=cfg.get("workers", 16),
             parallel_from=cfg.get("parallel_sequential_from", 10),
         ),

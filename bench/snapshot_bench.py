@@ -14,7 +14,9 @@ chain) and all requests times the latency over the pool size.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from bench.common import Child, log, median, rounded, run_module
@@ -35,6 +37,15 @@ def _snap(url: str, account: str, workers: int, latency_ms: float) -> Child:
     )  # fmt: skip
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _runs(
     url: str,
     account: str,
@@ -42,10 +53,22 @@ def _runs(
     latency_ms: float,
     runs: int,
     parallel: bool,
+    server_pid: int | None = None,
 ) -> list[dict[str, Any]]:
-    """``runs`` snapshots, one after the other, or all at once when ``parallel``."""
+    """``runs`` snapshots, one after the other, or all at once when ``parallel``.
+
+    One after the other, each result also gets ``server_cpu_s``: the moto server's CPU time
+    during that snapshot.
+    """
     if not parallel:
-        return [_snap(url, account, workers, latency_ms).data for _ in range(runs)]
+        out = []
+        for _ in range(runs):
+            before = process_cpu_s(server_pid) if server_pid else 0.0
+            data = _snap(url, account, workers, latency_ms).data
+            if server_pid:
+                data["server_cpu_s"] = process_cpu_s(server_pid) - before
+            out.append(data)
+        return out
     with ThreadPoolExecutor(runs) as pool:
         futures = [pool.submit(_snap, url, account, workers, latency_ms) for _ in range(runs)]
         return [f.result().data for f in futures]
@@ -74,7 +97,10 @@ def run(
             seconds = provision_copies(server, range(provisioned, scale))
             provisioned = scale
             log(f"snapshot x{scale}: provisioned in {seconds:.1f}s; concurrent runs")
-            conc = _runs(server.url, server.account, DEFAULT_MAX_WORKERS, latency_ms, runs, False)
+            conc = _runs(
+                server.url, server.account, DEFAULT_MAX_WORKERS, latency_ms, runs, False,
+                server.process.pid,
+            )  # fmt: skip
             parallel = scale >= parallel_sequential_from
             log(f"snapshot x{scale}: sequential runs" + (" (simultaneous)" if parallel else ""))
             seq = _runs(server.url, server.account, 1, latency_ms, runs, parallel)
@@ -129,6 +155,7 @@ def summarize(
         "workers": workers,
         "latency_ms": rounded(latency * 1000, 1),
         "client_cpu_s": rounded(median([r["cpu_s"] for r in conc])),
+        "server_cpu_s": rounded(median([r.get("server_cpu_s", 0.0) for r in conc])),
         "provision_s": rounded(provision_s, 1),
         "sequential_mode": "simultaneous processes" if parallel_sequential else "one at a time",
         "runs": {
