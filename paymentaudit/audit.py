@@ -10,7 +10,7 @@ from typing import Any
 from paymentaudit import rules as rule_registry
 from paymentaudit.compare import PairDiff, pair, without
 from paymentaudit.model import Finding, Kind, Resource, ResourceKey, Severity, Status
-from paymentaudit.normalize import normalize_snapshot
+from paymentaudit.normalize import no_cycle_collection, normalize_snapshot
 from paymentaudit.policy import Policy
 from paymentaudit.result import (
     DEFAULT_REMEDIATION,
@@ -284,11 +284,16 @@ def comparable(
     """Drop, pairwise, what only one side could read: unread attributes, unknown tags."""
     base_res, target_res = base_snap.by_key(), target_snap.by_key()
     b_out, t_out = dict(baseline), dict(target)
+    unreadable = set(UNREADABLE)
     for key in baseline.keys() & target.keys():
-        drop = set(base_res[key].errors) | set(target_res[key].errors)
-        if drop & set(UNREADABLE):  # nothing of that side was read: compare nothing
+        base, live = base_res[key], target_res[key]
+        tags_unknown = base.tags is None or live.tags is None
+        if not (base.errors or live.errors or tags_unknown):
+            continue  # the common case: both sides read completely
+        drop = set(base.errors) | set(live.errors)
+        if drop & unreadable:  # nothing of that side was read: compare nothing
             drop |= set(baseline[key]) | set(target[key])
-        if base_res[key].tags is None or target_res[key].tags is None:
+        if tags_unknown:
             drop.add("tags")
         if drop:
             b_out[key] = without(baseline[key], drop)
@@ -324,9 +329,10 @@ def audit(
     if baseline is not None:
         base_norm = normalize_snapshot(baseline)
         normalized["baseline"] = base_norm
-        b_cmp, t_cmp = comparable(base_norm, target_norm, baseline, target)
-        pairs = list(pair(b_cmp, t_cmp))
-        findings.extend(parity_findings(pairs, baseline, target, active, policy))
+        with no_cycle_collection():
+            b_cmp, t_cmp = comparable(base_norm, target_norm, baseline, target)
+            pairs = list(pair(b_cmp, t_cmp))
+            findings.extend(parity_findings(pairs, baseline, target, active, policy))
     outcomes = evaluate_rules(target, active) if run_rules else []
     findings.extend(policy_findings(outcomes, by_id, base_norm, policy))
     kept, ignored = apply_policy(findings, policy)

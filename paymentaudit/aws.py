@@ -12,6 +12,8 @@ from typing import Any
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.loaders
+import botocore.session
 
 from paymentaudit.errors import InputError, ReadOnlyViolation
 
@@ -133,8 +135,8 @@ class Clients:
 def make_session(connection: Connection) -> boto3.Session:
     """A boto3 session for the connection; an unknown profile is an InputError.
 
-    Sessions are cached per (profile, credentials): clients made from one session share
-    its loaded service models, so a second client of a service parses no JSON.
+    Sessions are cached per (profile, credentials, credential environment); all of them
+    share one service-model loader, so each model is parsed once per process.
     """
     creds = dict(connection.credentials or {})
     # The environment is part of the key: a long-lived process (a notebook, the tests) that
@@ -146,11 +148,14 @@ def make_session(connection: Connection) -> boto3.Session:
         if session is None:
             try:
                 session = boto3.Session(
+                    botocore_session=botocore_session(),
                     profile_name=connection.profile,
                     aws_access_key_id=creds.get("aws_access_key_id"),
                     aws_secret_access_key=creds.get("aws_secret_access_key"),
                     aws_session_token=creds.get("aws_session_token"),
                 )
+                if connection.profile and connection.profile not in session.available_profiles:
+                    raise botocore.exceptions.ProfileNotFound(profile=connection.profile)
             except botocore.exceptions.ProfileNotFound:
                 raise InputError(
                     f"unknown AWS profile {connection.profile!r}: "
@@ -161,6 +166,18 @@ def make_session(connection: Connection) -> boto3.Session:
 
 
 _SESSIONS: dict[tuple[Any, ...], boto3.Session] = {}
+# One loader for every session: AWS service models are parsed once per process, not once
+# per session (the ec2 model alone is several megabytes of JSON).
+_LOADER = botocore.loaders.create_loader()
+
+
+def botocore_session() -> botocore.session.Session:
+    """A new botocore session sharing the process-wide service-model loader."""
+    session = botocore.session.Session()
+    session.register_component("data_loader", _LOADER)
+    return session
+
+
 _CREDENTIAL_ENV = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",

@@ -7,14 +7,35 @@ resources: one dict lookup per pair, one equality test per pair.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from paymentaudit._callable import make_callable
 from paymentaudit.model import ResourceKey
+
+
+def _import_deepdiff() -> Any:
+    """DeepDiff, imported without numpy and pandas when they are not loaded yet.
+
+    deepdiff imports both, if installed, to recognize their types; configurations here are
+    plain JSON, and the two imports would cost the CLI a third of a second and 40 MB. A
+    process that already uses pandas (a notebook) keeps the full import.
+    """
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" now fails fast
+    try:
+        from deepdiff import DeepDiff as deep_diff
+    finally:
+        for name in blocked:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+    return deep_diff
+
+
+DeepDiff = _import_deepdiff()
 
 _MISSING = object()
 

@@ -107,11 +107,11 @@ class Resource:
     tags: Mapping[str, str] | None = None  # None: not read (unknown), {}: read, none set
     errors: Mapping[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()  # other identifiers (ids, ARNs) references may use
+    key: ResourceKey = field(init=False, repr=False, compare=False)  # the pairing key
 
-    @property
-    def key(self) -> ResourceKey:
-        """The pairing key."""
-        return ResourceKey(self.type, self.logical_name)
+    def __post_init__(self) -> None:
+        # Computed once: pairing and indexing read it for every resource, several times.
+        object.__setattr__(self, "key", ResourceKey(self.type, self.logical_name))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for snapshot files."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -49,7 +50,11 @@ class Snapshot:
         return environment_word(self.suffix)
 
     def by_key(self) -> dict[ResourceKey, Resource]:
-        """Resources by pairing key (type, logical name)."""
+        """Resources by pairing key (type, logical name); built once per snapshot."""
+        return self._by_key
+
+    @functools.cached_property
+    def _by_key(self) -> dict[ResourceKey, Resource]:
         return {r.key: r for r in self.resources}
 
     def of_type(self, resource_type: str) -> list[Resource]:

@@ -84,7 +84,9 @@ def declared_methods(collectors: Iterable[Collector] = COLLECTORS) -> dict[str, 
 
 @lru_cache(maxsize=1)
 def _botocore_session() -> botocore.session.Session:
-    return botocore.session.get_session()
+    from paymentaudit.aws import botocore_session
+
+    return botocore_session()
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -46,6 +46,8 @@ class RuleContext:
         self.failed = snapshot.failed_services()
         self._by_type: dict[str, list[Resource]] = {}
         self._index: dict[str, Resource] = {}
+        self._groups: dict[tuple[str, str], dict[Any, list[Resource]]] = {}
+        self._memo: dict[str, Any] = {}
         for res in snapshot.resources:
             self._by_type.setdefault(res.type, []).append(res)
             for token in (res.physical_id, res.arn, *res.aliases):
@@ -55,6 +57,26 @@ class RuleContext:
     def of_type(self, resource_type: str) -> list[Resource]:
         """The target's resources of one type."""
         return self._by_type.get(resource_type, [])
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per context (for environment-wide facts several rules share)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def grouped(self, resource_type: str, attribute: str) -> dict[Any, list[Resource]]:
+        """Resources of one type by the value of an attribute (``physical_id`` or a top-level
+        config key), built once: rules look related resources up without scanning them."""
+        key = (resource_type, attribute)
+        groups = self._groups.get(key)
+        if groups is None:
+            groups = self._groups[key] = {}
+            for res in self.of_type(resource_type):
+                value = res.physical_id if attribute == "physical_id" else res.config.get(attribute)
+                if isinstance(value, list | dict):
+                    value = repr(value)
+                groups.setdefault(value, []).append(res)
+        return groups
 
     def resolve(self, ref: str | None) -> Resource | None:
         """The resource a physical id, ARN or alias refers to, if it is in the snapshot."""

@@ -167,9 +167,7 @@ class CwDashboard(Rule):
         except NotEvaluated as why:
             yield self.not_evaluated(None, str(why), **where)
             return
-        found = next(
-            (d for d in ctx.of_type("cloudwatch.dashboard") if d.physical_id == name), None
-        )
+        found = next(iter(ctx.grouped("cloudwatch.dashboard", "physical_id").get(name, [])), None)
         if found is None:
             yield self.failed(None, "", name, None, f"dashboard {name} does not exist", **where)
         else:

@@ -92,9 +92,7 @@ class VpcEndpoints(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         found = set()
-        for endpoint in ctx.of_type("ec2.vpc_endpoint"):
-            if endpoint.config.get("vpc_id") != resource.physical_id:
-                continue
+        for endpoint in ctx.grouped("ec2.vpc_endpoint", "vpc_id").get(resource.physical_id, []):
             if endpoint.config.get("vpc_endpoint_type") != "Gateway":
                 continue
             service = str(endpoint.config.get("service_name", "")).rsplit(".", 1)[-1]

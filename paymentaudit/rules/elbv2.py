@@ -21,6 +21,16 @@ def forwarded_groups(load_balancer: Resource) -> dict[str, int]:
     return out
 
 
+def group_colors(ctx: RuleContext) -> set[str]:
+    """Which of blue and green the environment's target groups are named for."""
+    return {
+        c
+        for g in ctx.of_type("elbv2.target_group")
+        for c in ("blue", "green")
+        if c in g.logical_name
+    }
+
+
 @register
 class AlbBlueGreen(Rule):
     id = "ALB-BLUE-GREEN"
@@ -35,8 +45,7 @@ class AlbBlueGreen(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         ctx.attr(resource, "listeners")
-        groups = ctx.of_type("elbv2.target_group")
-        colors = {c for g in groups for c in ("blue", "green") if c in g.logical_name}
+        colors = ctx.memo("target-group-colors", lambda: group_colors(ctx))
         forwarded = forwarded_groups(resource)
         forwarded_colors = set()
         for arn in forwarded:

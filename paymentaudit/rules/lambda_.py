@@ -77,7 +77,7 @@ class LambdaLogRetention(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         name = log_group_name(resource)
-        group = next((g for g in ctx.of_type("logs.log_group") if g.physical_id == name), None)
+        group = next(iter(ctx.grouped("logs.log_group", "physical_id").get(name, [])), None)
         if group is None:
             yield self.failed(resource, "log_group", name, None, f"log group {name} does not exist")
             return

@@ -19,11 +19,7 @@ MIN_BACKUP_DAYS = 7
 
 def cluster_instances(cluster: Resource, ctx: RuleContext) -> list[Resource]:
     """The instances that belong to a cluster."""
-    return [
-        i
-        for i in ctx.of_type("rds.instance")
-        if i.config.get("cluster_identifier") == cluster.physical_id
-    ]
+    return ctx.grouped("rds.instance", "cluster_identifier").get(cluster.physical_id, [])
 
 
 @register
