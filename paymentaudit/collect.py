@@ -18,38 +18,31 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from paymentaudit.aws import AWS_ERRORS, Clients, describe_error, error_code
+from paymentaudit.aws import AWS_ERRORS, Clients, describe_error
+from paymentaudit.collect_items import TASK_STATE, ItemCalls, execute
 from paymentaudit.collectors.base import Call, Collector, Item, Scope, dig, tag_dict
 from paymentaudit.model import Coverage, Resource
 from paymentaudit.naming import SUFFIX_TAG
 
 TAGGING = "resourcegroupstaggingapi"
 # The tag map gates the routing of every listing, so its pages are on the longest chain:
-# the largest pages allowed (ResourcesPerPage 1-100, TagsPerPage 100-500). Without
-# TagsPerPage a page can stop at 100 tags (moto does): ~20 resources of the stack's 5 tags.
+# the largest pages allowed (ResourcesPerPage 1-100). AWS advises against TagsPerPage,
+# its older alternative, so it is not sent (moto then cuts pages at 100 tags).
 TAGGING_CALL = Call(
     "get_resources",
     params=lambda item, element, scope: {
         "TagFilters": [{"Key": SUFFIX_TAG}],
         "ResourcesPerPage": 100,
-        "TagsPerPage": 500,
     },
     result="ResourceTagMappingList",
     paginate=True,
 )
 VPC_TYPE = "ec2.vpc"
-
-# Requests made by the task running on this worker thread (for Engine.chain).
-_TASK = threading.local()
-
-
-def _count_request() -> None:
-    _TASK.requests = getattr(_TASK, "requests", 0) + 1
 
 
 @dataclass(frozen=True)
@@ -88,28 +81,7 @@ class EnvResult:
         return out
 
 
-def execute(client: Any, call: Call, params: Mapping[str, Any]) -> Any:
-    """Make one declared call (following its paginator) and return its ``result``."""
-    if call.paginate:
-        pages = client.get_paginator(call.op).paginate(**params)
-        out: list[Any] = []
-        for page in pages:
-            _count_request()
-            if call.result is None:
-                out.append(_strip(page))
-            else:
-                out.extend(dig(page, call.result) or [])
-        return out
-    _count_request()
-    response = getattr(client, call.op)(**params)
-    return _strip(response) if call.result is None else dig(response, call.result)
-
-
-def _strip(response: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-class Engine:
+class Engine(ItemCalls):
     """Runs collectors for several environments with one bounded pool."""
 
     def __init__(
@@ -159,11 +131,11 @@ class Engine:
         made = [0]
 
         def task() -> Any:
-            _TASK.requests = 0
+            TASK_STATE.requests = 0
             try:
                 return fn()
             finally:
-                made[0] = max(1, _TASK.requests)  # a call failing on its first page made one
+                made[0] = max(1, TASK_STATE.requests)  # a call failing on its first page made one
 
         fut = self._pool.submit(task)
         self._pending[fut] = (done, service, self._depth, made)
@@ -340,219 +312,3 @@ class Engine:
                 for child in self.collectors:
                     if child.list_scope == "vpc" and region in self._regions(child) and members:
                         self._start_list(child, region, [env])
-
-    # -- per item ---------------------------------------------------------------------
-
-    def _collect_items(
-        self, collector: Collector, env: EnvSpec, scope: Scope, items: list[Item]
-    ) -> None:
-        result = self.results[env.suffix]
-        trackers = []
-        for item in items:
-            tracker = _Tracker(lambda item=item: self._finish(collector, scope, result, item))
-            tracker.add()  # held until every call of the item has been submitted
-            trackers.append(tracker)
-            if collector.describe is not None:
-                self._describe(collector, scope, item, tracker)
-            elif collector.locate is not None:
-                self._locate(collector, scope, item, tracker)
-            else:
-                self._details(collector, scope, item, tracker, batchable=False)
-        if collector.describe is None and collector.locate is None:
-            self._batches(collector, scope, list(zip(items, trackers, strict=True)))
-        for tracker in trackers:
-            tracker.done()
-
-    def _describe(self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker) -> None:
-        call = collector.describe
-        assert call is not None
-        client = self.clients.client(collector.boto_service, item.region)
-        params = call.build_params(item.raw, item.raw, scope)
-        tracker.add()
-
-        def done(value: Any, exc: BaseException | None) -> None:
-            if exc is not None:
-                if error_code(exc) in call.absent:
-                    tracker.drop()  # gone between list and describe
-                else:
-                    item.errors["describe"] = describe_error(exc)
-            elif value is None:
-                tracker.drop()
-            else:
-                # Keep what the list said (e.g. a key's aliases) next to the description.
-                item.raw = {**item.raw, **value} if isinstance(item.raw, dict) else value
-                item.arn = item.arn or collector.item_arn(item.raw, scope)
-                self._details(collector, scope, item, tracker, batchable=True)
-            tracker.done()
-
-        self._submit(lambda: execute(client, call, params), done, collector.service)
-
-    def _locate(self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker) -> None:
-        call = collector.locate
-        assert call is not None and collector.locate_fn is not None
-        client = self.clients.client(collector.boto_service, item.region)
-        params = call.build_params(item.raw, item.raw, scope)
-        tracker.add()
-
-        def done(value: Any, exc: BaseException | None) -> None:
-            if exc is not None:
-                if error_code(exc) in call.absent:
-                    tracker.drop()
-                else:
-                    item.errors["locate"] = describe_error(exc)
-            else:
-                item.region = collector.locate_fn(value)
-                self._details(collector, scope, item, tracker, batchable=True)
-            tracker.done()
-
-        self._submit(lambda: execute(client, call, params), done, collector.service)
-
-    def _details(
-        self, collector: Collector, scope: Scope, item: Item, tracker: _Tracker, batchable: bool
-    ) -> None:
-        client = self.clients.client(collector.boto_service, item.region)
-        for key, call in collector.details.items():
-            if call.batch:
-                if batchable:
-                    self._batches(collector, scope, [(item, tracker)], only=key)
-                continue
-            self._call(client, collector.service, call, item, None, scope, tracker, key, None)
-
-    def _call(
-        self,
-        client: Any,
-        service: str,
-        call: Call,
-        item: Item,
-        element: Any,
-        scope: Scope,
-        tracker: _Tracker,
-        key: str,
-        sink: dict[Any, Any] | None,
-        sink_key: Any = None,
-    ) -> None:
-        """Run one detail call for an item; store its result and fan out ``each``."""
-        params = call.build_params(item.raw, element, scope)
-        tracker.add()
-
-        def store(value: Any) -> None:
-            if sink is None:
-                item.details[key] = value
-            else:
-                sink[sink_key] = value
-
-        def done(value: Any, exc: BaseException | None) -> None:
-            if exc is not None:
-                if error_code(exc) in call.absent:
-                    store(None)
-                else:
-                    item.errors[key] = describe_error(exc)
-                    store(None)
-            elif call.each is not None:
-                children: dict[Any, Any] = {}
-                store(children)
-                elements = value if isinstance(value, list) else [value]
-                for elem in elements:
-                    if elem is None:
-                        continue
-                    child_key = elem if call.each_key == "." else dig(elem, call.each_key)
-                    if call.when is not None and not call.when(elem):
-                        children[child_key] = None  # listed, no follow-up needed
-                        continue
-                    self._call(
-                        client, service, call.each, item, elem, scope, tracker, key, children,
-                        child_key,
-                    )  # fmt: skip
-            else:
-                store(value)
-            tracker.done()
-
-        self._submit(lambda: execute(client, call, params), done, service)
-
-    def _batches(
-        self,
-        collector: Collector,
-        scope: Scope,
-        items: list[tuple[Item, _Tracker]],
-        only: str | None = None,
-    ) -> None:
-        """Detail calls declared with ``batch``: one call per ``batch`` items."""
-        for key, call in collector.details.items():
-            if not call.batch or (only is not None and key != only):
-                continue
-            eligible = [(i, t) for i, t in items if call.when is None or call.when(i.raw)]
-            for start in range(0, len(eligible), call.batch):
-                self._batch_call(collector, scope, call, key, eligible[start : start + call.batch])
-
-    def _batch_call(
-        self,
-        collector: Collector,
-        scope: Scope,
-        call: Call,
-        key: str,
-        chunk: list[tuple[Item, _Tracker]],
-    ) -> None:
-        client = self.clients.client(collector.boto_service, chunk[0][0].region)
-        ids = [collector.item_id(item.raw) for item, _ in chunk]
-        params = dict(call.build_params(None, None, scope))
-        params[call.batch_param] = ids
-        for _, tracker in chunk:
-            tracker.add()
-
-        def done(value: Any, exc: BaseException | None) -> None:
-            by_id = {}
-            if exc is None:
-                by_id = {dig(elem, call.batch_key): elem for elem in value or []}
-            for (item, tracker), ident in zip(chunk, ids, strict=True):
-                if exc is not None and error_code(exc) not in call.absent:
-                    item.errors[key] = describe_error(exc)
-                item.details[key] = by_id.get(ident)
-                tracker.done()
-
-        self._submit(lambda: execute(client, call, params), done, collector.service)
-
-    def _finish(self, collector: Collector, scope: Scope, result: EnvResult, item: Item) -> None:
-        built = collector.build(item, scope)
-        if built is None:
-            return
-        if built.name:
-            item.name = built.name
-        if item.errors:
-            lines = [f"{collector.type} {item.name}: {msg}" for msg in item.errors.values()]
-            result.errors.setdefault(collector.service, []).extend(lines)
-        result.resources.append(
-            Resource(
-                service=collector.service,
-                type=collector.type,
-                logical_name=collector.logical(item, scope),
-                physical_id=collector.item_id(item.raw) or item.name,
-                region=item.region,
-                arn=item.arn,
-                config=built.config,
-                tags=item.tags,
-                errors=dict(item.errors),
-                aliases=built.aliases,
-            )
-        )
-
-
-class _Tracker:
-    """Counts an item's outstanding calls and builds it when the last one returns."""
-
-    __slots__ = ("dropped", "finish", "outstanding")
-
-    def __init__(self, finish: Callable[[], None]) -> None:
-        self.outstanding = 0
-        self.dropped = False
-        self.finish = finish
-
-    def add(self) -> None:
-        self.outstanding += 1
-
-    def drop(self) -> None:
-        self.dropped = True
-
-    def done(self) -> None:
-        self.outstanding -= 1
-        if self.outstanding == 0 and not self.dropped:
-            self.finish()
