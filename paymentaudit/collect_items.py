@@ -76,32 +76,40 @@ class ItemCalls:
             tracker.done()
 
     def _describe(self, collector: Collector, scope: Scope, item: Item, tracker: Tracker) -> None:
-        call = collector.describe
-        assert call is not None
-        client = self.clients.client(collector.boto_service, item.region)
-        params = call.build_params(item.raw, item.raw, scope)
-        tracker.add()
+        assert collector.describe is not None
 
-        def done(value: Any, exc: BaseException | None) -> None:
-            if exc is not None:
-                if error_code(exc) in call.absent:
-                    tracker.drop()  # gone between list and describe
-                else:
-                    item.errors["describe"] = describe_error(exc)
-            elif value is None:
-                tracker.drop()
-            else:
-                # Keep what the list said (e.g. a key's aliases) next to the description.
-                item.raw = {**item.raw, **value} if isinstance(item.raw, dict) else value
-                item.arn = item.arn or collector.item_arn(item.raw, scope)
-                self._details(collector, scope, item, tracker, batchable=True)
-            tracker.done()
+        def merge(value: Any) -> bool:
+            if value is None:
+                return False  # gone between list and describe
+            # Keep what the list said (e.g. a key's aliases) next to the description.
+            item.raw = {**item.raw, **value} if isinstance(item.raw, dict) else value
+            item.arn = item.arn or collector.item_arn(item.raw, scope)
+            return True
 
-        self._submit(lambda: execute(client, call, params), done, collector.service)
+        self._before_details(collector, scope, item, tracker, "describe", collector.describe, merge)
 
     def _locate(self, collector: Collector, scope: Scope, item: Item, tracker: Tracker) -> None:
-        call = collector.locate
-        assert call is not None and collector.locate_fn is not None
+        assert collector.locate is not None and collector.locate_fn is not None
+        locate_fn = collector.locate_fn
+
+        def move(value: Any) -> bool:
+            item.region = locate_fn(value)
+            return True
+
+        self._before_details(collector, scope, item, tracker, "locate", collector.locate, move)
+
+    def _before_details(
+        self,
+        collector: Collector,
+        scope: Scope,
+        item: Item,
+        tracker: Tracker,
+        key: str,
+        call: Call,
+        apply: Callable[[Any], bool],
+    ) -> None:
+        """A call the detail calls depend on (describe, locate); ``apply`` takes its result
+        and says whether the item still exists; then the details are scheduled."""
         client = self.clients.client(collector.boto_service, item.region)
         params = call.build_params(item.raw, item.raw, scope)
         tracker.add()
@@ -109,12 +117,13 @@ class ItemCalls:
         def done(value: Any, exc: BaseException | None) -> None:
             if exc is not None:
                 if error_code(exc) in call.absent:
-                    tracker.drop()
+                    tracker.drop()  # gone since it was listed
                 else:
-                    item.errors["locate"] = describe_error(exc)
-            else:
-                item.region = collector.locate_fn(value)
+                    item.errors[key] = describe_error(exc)
+            elif apply(value):
                 self._details(collector, scope, item, tracker, batchable=True)
+            else:
+                tracker.drop()
             tracker.done()
 
         self._submit(lambda: execute(client, call, params), done, collector.service)
