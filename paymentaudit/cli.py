@@ -204,8 +204,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if args.sandbox:
         from paymentaudit.sandbox import running
 
+        # The environment as `validate --sandbox` provisions it: drifts in a target, none in
+        # the default baseline (dev), so that `diff` of two such snapshots matches validate.
         ctx: Any = running(
-            args.suffix, None, region=args.region, replica_region=args.replica_region
+            args.suffix,
+            None,
+            region=args.region,
+            replica_region=args.replica_region,
+            drifts=args.suffix != "dev",
         )
     else:
         import contextlib

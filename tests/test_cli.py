@@ -324,3 +324,25 @@ def test_readme_documents_every_rule_and_exit_code() -> None:
         assert f"| {rule_id} |" in readme, rule_id
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
         assert code in readme
+
+
+def test_sandbox_snapshot_of_the_baseline_has_no_planted_drift(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`snapshot dev --sandbox` is dev as `validate --sandbox` provisions it: no drift."""
+    from paymentaudit.snapshot import load
+
+    for suffix in ("dev", "prod-abc123"):
+        code, _, _ = run_cli(
+            ["snapshot", suffix, "--sandbox", "-o", str(tmp_path / f"{suffix}.json")], capsys
+        )
+        assert code == 0
+    pitr = {
+        suffix: next(
+            r.config["point_in_time_recovery"]
+            for r in load(tmp_path / f"{suffix}.json").resources
+            if r.type == "dynamodb.table"
+        )
+        for suffix in ("dev", "prod-abc123")
+    }
+    assert pitr == {"dev": True, "prod-abc123": False}
