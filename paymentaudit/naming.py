@@ -64,11 +64,6 @@ def belongs(name: str, suffix: str, tags: Mapping[str, str] | None = None) -> bo
     return name == suffix or name.endswith("-" + suffix)
 
 
-def tagged_member(tags: Mapping[str, str] | None, suffix: str) -> bool:
-    """True when the EnvironmentSuffix tag names this environment."""
-    return bool(tags) and tags.get(SUFFIX_TAG) == suffix
-
-
 def logical_name(name: str, suffix: str) -> str:
     """A resource's name without ``-<suffix>`` and without standalone environment words.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from paymentaudit.collect import Engine, EnvSpec
 from paymentaudit.errors import InputError, SnapshotFileError
 from paymentaudit.model import Coverage, Resource, ResourceKey
 from paymentaudit.naming import default_ssm_path, environment_word, validate_suffix
+from paymentaudit.outputs import atomic_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,26 +155,10 @@ def load(path: str | os.PathLike[str]) -> Snapshot:
 def write_json_atomic(path: Path, data: Any) -> Path:
     """Write JSON to ``path`` through a temporary sibling and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are plain files
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=False, default=str)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=False, default=str)
+        handle.write("\n")
     return path
-
-
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once, at import: os.umask can only be read by setting it
 
 
 def now_iso() -> str:

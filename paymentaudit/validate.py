@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from paymentaudit import outputs, reporters
 from paymentaudit import policy as policy_mod
@@ -261,16 +260,3 @@ def render(directory: str, notebook: bool = True) -> list[Path]:
         if name in reporters.names():
             written.extend(reporters.get(name)(result, Path(directory)))
     return written
-
-
-def describe(run_: Run) -> dict[str, Any]:
-    """Headline figures of a run (for logs and benchmarks)."""
-    result = run_.result
-    return {
-        "verdict": result.verdict,
-        "score": result.score,
-        "counts": result.counts,
-        "report_dir": str(run_.report_dir) if run_.report_dir else None,
-        "timings": run_.timings,
-        "api_calls": run_.api_calls,
-    }
