@@ -1,7 +1,9 @@
 """Synthesize ``stack/`` for one suffix and environment, with a content-addressed cache.
 
-The cache key hashes everything the synthesized JSON depends on: the stack's sources
-(``stack/**/*.py``, ``stack/cdktf.json``), the packaged ``lambda/`` code, the suffix, the
+The cache key hashes everything the synthesized JSON depends on: the stack's absolute path
+(the local backend's state path in the JSON is absolute, so two checkouts must not share an
+entry), the stack's sources (``stack/**/*.py``, ``stack/cdktf.json``), the packaged
+``lambda/`` code, the suffix, the
 environment, the stack's other input (``DB_INSTANCE_CLASS``) and the versions of the CDK
 libraries the stack would import (cdktf or cdktn, per ``PAYMENTAUDIT_CDK``, as
 ``stack/cdk.py`` picks them). A hit reads one small JSON file; a miss runs
@@ -144,11 +146,12 @@ def source_files(stack_dir: Path) -> list[Path]:
 def cache_key(
     stack_dir: Path, suffix: str, environment: str, environ: Mapping[str, str] | None = None
 ) -> str:
-    """The hash of the stack sources, lambda/, suffix, environment, inputs and CDK versions."""
+    """The hash of the stack's path and sources, lambda/, suffix, environment, inputs, CDK."""
     env = os.environ if environ is None else environ
     digest = hashlib.sha256()
     header = {
         "schema": CACHE_SCHEMA,
+        "stack_dir": str(stack_dir.resolve()),
         "suffix": suffix,
         "environment": environment,
         "inputs": {k: env.get(k, "") for k in STACK_INPUTS},

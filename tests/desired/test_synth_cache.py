@@ -125,6 +125,22 @@ def test_the_real_stack_key_changes_with_a_copy_of_stack_sources(tmp_path: Path)
     assert synth.cache_key(repo / "stack", "prod-abc123", "prod", {}) != before
 
 
+def test_two_checkouts_of_the_same_sources_do_not_share_an_entry(tmp_path: Path) -> None:
+    # The synthesized JSON names the checkout (the local backend's absolute state path), so a
+    # cache shared by two clones (CI and a developer, one HOME) must key them apart.
+    ignore = shutil.ignore_patterns("cdktf.out", "__pycache__", "*.tfstate*", ".*")
+    keys = []
+    for name in ("one", "two"):
+        shutil.copytree(REPO_ROOT / "stack", tmp_path / name / "stack", ignore=ignore)
+        shutil.copytree(REPO_ROOT / "lambda", tmp_path / name / "lambda", ignore=ignore)
+        keys.append(synth.cache_key(tmp_path / name / "stack", "prod-abc123", "prod", {}))
+    assert keys[0] != keys[1]
+    assert (
+        synth.cache_key(tmp_path / "one" / "stack" / ".." / "stack", "prod-abc123", "prod", {})
+        == keys[0]
+    )
+
+
 def test_the_cdk_versions_follow_the_selected_backend() -> None:
     cdktf = synth.cdk_versions({"PAYMENTAUDIT_CDK": "cdktf"})
     assert cdktf["backend"] == "cdktf"

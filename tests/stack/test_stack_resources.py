@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from stacktest import Synth, string_literals
+from stacktest import STACK_DIR, Synth, string_literals
 
 pytestmark = pytest.mark.synth
 
@@ -209,8 +209,10 @@ def test_outputs(stack: Synth) -> None:
 
 
 def test_local_state_file_is_next_to_the_stack(stack: Synth) -> None:
+    # The path is absolute and names this checkout's stack/: a synth cached by another checkout
+    # (same sources, other path) must never be served here.
     backend = stack.doc["terraform"]["backend"]["local"]["path"]
-    assert backend.endswith(f"/stack/terraform.payment-{stack.suffix}.tfstate")
+    assert backend == str(STACK_DIR / f"terraform.payment-{stack.suffix}.tfstate")
 
 
 # --- network -----------------------------------------------------------------------------------
