@@ -18,7 +18,7 @@ import botocore.session
 from paymentaudit.errors import InputError, ReadOnlyViolation
 
 DEFAULT_MAX_WORKERS = 16
-DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_MAX_ATTEMPTS = 5  # per request, the first attempt included (4 retries)
 USER_AGENT = "paymentaudit/0.1"
 
 
@@ -87,7 +87,7 @@ class Clients:
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
         self._config = botocore.config.Config(
-            retries={"mode": "standard", "max_attempts": max_attempts},
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
             max_pool_connections=max(10, max_workers),
             connect_timeout=5,
             read_timeout=30,

@@ -167,3 +167,56 @@ def test_canary_secrets_appear_in_no_output_and_no_debug_log(tmp_path: Path) -> 
     assert ("SSM-SENSITIVE-TYPE", "app/db-password") in checks
     literal = next(f for f in doc["findings"] if f["check"] == "LAMBDA-SECRETS")
     assert literal["actual"] == ["DB_PASSWORD"]  # the secret ARN reference is not a literal
+
+
+class _Body:
+    """A canned HTTP body for a botocore AWSResponse."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def test_throttling_that_outlasts_its_retries_only_loses_that_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every DynamoDB request is throttled: retries stop at the bound, the rest is audited."""
+    import botocore.awsrequest
+    import botocore.retries.standard
+
+    from paymentaudit import aws, validate
+
+    sent: list[str] = []
+
+    def throttle(request: Any, **_: Any) -> Any:
+        sent.append(request.headers.get("X-Amz-Target", b"").decode())
+        body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+        return botocore.awsrequest.AWSResponse(request.url, 400, {}, _Body(body))
+
+    real_take = validate.take
+
+    def take(*args: Any, **kwargs: Any) -> Any:
+        return real_take(*args, extra_hooks={"before-send.dynamodb": throttle}, **kwargs)
+
+    monkeypatch.setattr(validate, "take", take)
+    # botocore's own backoff (up to 1+2+4+8 s of jitter) is not under test; the bound is.
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda *a: 0)
+    with fresh_sandbox() as box, chdir(ROOT):
+        code, out, err = run_cli(
+            ["validate", box.target, "--baseline", box.baseline, "--endpoint-url", box.url,
+             "--no-notebook", "--out", str(tmp_path / "r")],
+            capsys,
+        )  # fmt: skip
+    doc = findings(tmp_path / "r")
+    errors = {c["service"]: c["error"] for c in doc["coverage"] if c["status"] == "error"}
+    assert set(errors) == {"dynamodb"}, doc["coverage"]
+    assert "ThrottlingException" in errors["dynamodb"]
+    ok = {c["service"]: c["resources"] for c in doc["coverage"] if c["status"] == "ok"}
+    assert ok["rds"] > 0 and ok["s3"] > 0 and ok["lambda"] > 0
+    # Bounded: the one call DynamoDB needs first (ListTables, shared by both environments) was
+    # attempted exactly DEFAULT_MAX_ATTEMPTS times, then given up; nothing else was tried.
+    assert sent == ["DynamoDB_20120810.ListTables"] * aws.DEFAULT_MAX_ATTEMPTS
+    assert {n["check"] for n in doc["not_evaluated"]} >= {"DDB-PITR", "DDB-SSE-KMS"}
+    assert doc["verdict"] == "INCOMPLETE" and code == 3, out + err
