@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from paymentaudit import rules as rule_registry
+from paymentaudit.changes import describe
 from paymentaudit.compare import PairDiff, pair, without
 from paymentaudit.model import Finding, Kind, Resource, ResourceKey, Severity, Status
 from paymentaudit.normalize import no_cycle_collection, normalize_snapshot
@@ -41,7 +41,6 @@ __all__ = [
     "evaluate_rules",
     "finding_id",
     "score",
-    "short",
 ]
 # -- building findings ---------------------------------------------------------------------
 
@@ -162,18 +161,18 @@ def parity_findings(
                         change.baseline,
                         change.target,
                         change.baseline,
-                        f"{change.path}: {short(change.baseline)} in {baseline.suffix}, "
-                        f"{short(change.target)} in {target.suffix}{note}",
+                        describe(
+                            change.path,
+                            change.baseline,
+                            change.target,
+                            baseline.suffix,
+                            target.suffix,
+                        )
+                        + note,
                         remediation or DEFAULT_REMEDIATION[Kind.PARITY],
                     )
                 )
     return out
-
-
-def short(value: Any, limit: int = 80) -> str:
-    """A value as JSON, cut to ``limit`` characters for messages."""
-    text = json.dumps(value, default=str, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _finding(

@@ -18,7 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from paymentaudit import rules as rule_registry
-from paymentaudit.audit import AuditResult, comparable, short
+from paymentaudit.audit import AuditResult, comparable
+from paymentaudit.changes import describe
 from paymentaudit.compare import diff_configs, pair
 from paymentaudit.desired.project import (
     change_severity,
@@ -101,8 +102,10 @@ def _changes(
                 actual=change.target,
                 baseline_value=dig_path(context["baseline"].get(key), change.path),
                 desired_value=change.baseline,
-                message=f"{change.path}: {short(change.baseline)} in {context['where']}, "
-                f"{short(change.target)} in {target.suffix}{note}",
+                message=describe(
+                    change.path, change.baseline, change.target, context["where"], target.suffix
+                )
+                + note,
                 remediation=remedy or REMEDIATION[CHECK_CHANGED],
             )
         )
@@ -285,8 +288,10 @@ def add_since(
                     expected=change.baseline,
                     actual=change.target,
                     baseline_value=dig_path(baseline.get(key), change.path),
-                    message=f"{change.path}: {short(change.baseline)} at {since.taken_at}, "
-                    f"{short(change.target)} now{note}",
+                    message=describe(
+                        change.path, change.baseline, change.target, f"at {since.taken_at}", "now"
+                    )
+                    + note,
                     remediation=remedy or REMEDIATION[CHECK_SINCE],
                 )
             )

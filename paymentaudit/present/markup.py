@@ -7,6 +7,8 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from paymentaudit.changes import changes
+
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
@@ -93,27 +95,31 @@ def value_html(text: Any, fold_at: int = FOLD_AT, empty: str = "") -> str:
 
 
 def change_html(before: str, after: str, limit: int = 400) -> str:
-    """What changed inside a long JSON value: list items added/removed, dict keys changed."""
+    """What changed inside a long JSON value (``+`` only in it, ``-`` only in ``before``, ``~``
+    changed), element by element: list items, mapping keys, recursively."""
     try:
         old, new = json.loads(before), json.loads(after)
     except ValueError:
         return ""
     lines: list[tuple[str, str]] = []
-    if isinstance(old, list) and isinstance(new, list):
-        lines += [("+", json.dumps(x, sort_keys=True)) for x in new if x not in old]
-        lines += [("-", json.dumps(x, sort_keys=True)) for x in old if x not in new]
-    elif isinstance(old, dict) and isinstance(new, dict):
-        changed = [k for k in new if k in old and new[k] != old[k]]
-        lines += [("+", str(k)) for k in new if k not in old]
-        lines += [("-", str(k)) for k in old if k not in new]
-        if changed:
-            lines.append(("~", ", ".join(map(str, changed))))
+    for c in changes(old, new):
+        if c.sign == "+":
+            text = json.dumps(c.new, sort_keys=True)
+        elif c.sign == "-":
+            text = json.dumps(c.old, sort_keys=True)
+        else:
+            text = f"{json.dumps(c.old, sort_keys=True)} → {json.dumps(c.new, sort_keys=True)}"
+        where = "" if c.path == "[]" else c.path.lstrip(".")
+        lines.append((c.sign, f"{where}: {text}" if where else text))
     colours = {"+": "#b91c1c", "-": "#1d4ed8", "~": "#92400e"}
-    return "".join(
+    shown = "".join(
         f'<div style="color:{colours[sign]};font-size:11.5px;{WRAP}">'
         f"{sign} {esc(text if len(text) <= limit else text[: limit - 1] + '…')}</div>"
         for sign, text in lines[:8]
     )
+    if len(lines) > 8:
+        shown += f'<div style="{MUTED};font-size:11.5px">… {len(lines) - 8} more</div>'
+    return shown
 
 
 def note(text: str, colour: str = "#374151") -> Html:

@@ -1,0 +1,113 @@
+"""What differs inside two values, element by element: for finding messages and report tables.
+
+A difference between two lists of rules or policy statements is stated by the elements only
+one side has, and a difference between two mappings by the keys that differ, recursively, so
+a message names what changed instead of the first 80 characters of two long JSON texts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# How far a list of one changed element is followed into that element (Statement -> Resource).
+MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Change:
+    """One element-level difference below an attribute."""
+
+    sign: str  # "+" only in the new value, "-" only in the old value, "~" changed
+    path: str  # below the attribute: "" (the value itself), ".key", "[]" (a list element)
+    old: Any = None
+    new: Any = None
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def changes(old: Any, new: Any, path: str = "", depth: int = 0) -> list[Change]:
+    """The differences between ``old`` and ``new``: list elements one side lacks, mapping keys
+    added, removed or changed (recursively); a scalar change is one "~" Change."""
+    return list(_walk(old, new, path, depth))
+
+
+def _walk(old: Any, new: Any, path: str, depth: int) -> Iterator[Change]:
+    if isinstance(old, dict) and isinstance(new, dict) and depth < MAX_DEPTH:
+        for k in sorted(old.keys() | new.keys(), key=str):
+            sub = f"{path}.{k}"
+            if k not in old:
+                yield Change("+", sub, None, new[k])
+            elif k not in new:
+                yield Change("-", sub, old[k], None)
+            elif old[k] != new[k]:
+                yield from _walk(old[k], new[k], sub, depth + 1)
+        return
+    if isinstance(old, list) and isinstance(new, list) and depth < MAX_DEPTH:
+        old_keys = {_key(x) for x in old}
+        new_keys = {_key(x) for x in new}
+        added = [x for x in new if _key(x) not in old_keys]
+        removed = [x for x in old if _key(x) not in new_keys]
+        if not added and not removed:
+            yield Change("~", path + " (order)", old, new)
+            return
+        if len(added) == 1 and len(removed) == 1 and _same_kind(removed[0], added[0]):
+            # One element changed (a statement, a rule): say what changed inside it.
+            yield from _walk(
+                removed[0], added[0], f"{path}[{_label(removed[0], added[0])}]", depth + 1
+            )
+            return
+        yield from (Change("+", f"{path}[]", None, x) for x in added)
+        yield from (Change("-", f"{path}[]", x, None) for x in removed)
+        return
+    yield Change("~", path, old, new)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    return any(isinstance(a, t) and isinstance(b, t) for t in (dict, list))
+
+
+def _label(a: Any, b: Any) -> str:
+    """An element's identity when both sides share one (a policy statement's Sid, a name)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in ("Sid", "sid", "name", "Name", "id", "key"):
+            if key in a and a.get(key) == b.get(key) and isinstance(a[key], str | int):
+                return f"{key}={a[key]}"
+    return ""
+
+
+def short(value: Any, limit: int = 80) -> str:
+    """A value for a message: JSON cut to ``limit`` characters, ``(none)`` for None."""
+    if value is None:
+        return "(none)"
+    text = json.dumps(value, default=str, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(path: str, old: Any, new: Any, old_label: str, new_label: str, limit: int = 3) -> str:
+    """A one-line message: what differs at ``path`` between the two sides, element by element."""
+    found = changes(old, new)
+    if len(found) == 1 and found[0].path == "":
+        return f"{path}: {short(old)} in {old_label}, {short(new)} in {new_label}"
+    # Elements one side lacks at the same place are listed together.
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for i, c in enumerate(found):
+        key = (c.sign, c.path) if c.sign in "+-" else (c.sign, str(i))
+        groups.setdefault(key, []).append(c)
+    parts = []
+    for (sign, _), group in list(groups.items())[:limit]:
+        c = group[0]
+        where = f"{path}{c.path}"
+        if sign in "+-":
+            values = ", ".join(short(x.new if sign == "+" else x.old, 120) for x in group)
+            parts.append(f"{where}: {values} only in {new_label if sign == '+' else old_label}")
+        elif c.path.endswith(" (order)"):
+            parts.append(f"{where}: same elements in another order")
+        else:
+            parts.append(f"{where}: {short(c.old)} in {old_label}, {short(c.new)} in {new_label}")
+    more = f" (and {len(groups) - limit} more)" if len(groups) > limit else ""
+    return "; ".join(parts) + more
