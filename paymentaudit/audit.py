@@ -46,10 +46,10 @@ __all__ = [
 
 
 def governing_rule(
-    rules: Sequence[Rule], resource_type: str, path: str, config: Mapping[str, Any] | None = None
+    rules: Sequence[Rule], resource_type: str, path: str, resource: Resource | None = None
 ) -> Rule | None:
     """The first rule that governs an attribute (its severity applies to differences there)."""
-    return next((r for r in rules if r.governs_path(resource_type, path, config)), None)
+    return next((r for r in rules if r.governs_path(resource_type, path, resource)), None)
 
 
 def low_impact(path: str) -> bool:
@@ -66,12 +66,12 @@ def change_severity(
     after: Any,
     *,
     kind: str = "parity",
-    config: Mapping[str, Any] | None = None,
+    resource: Resource | None = None,
 ) -> tuple[Severity, str, str]:
     """(severity, note, remediation) of a changed attribute: the governing rule's severity
     (info when ``after`` is stricter), else the kind's default; remediation '' without a rule.
     Shared by parity, drift and since findings."""
-    rule = governing_rule(rules, resource_type, path, config)
+    rule = governing_rule(rules, resource_type, path, resource)
     if rule is None:
         default = Severity.LOW if low_impact(path) else Severity.MEDIUM
         return policy.severity_for_kind(kind, default), "", ""
@@ -148,7 +148,7 @@ def parity_findings(
                     change.path,
                     change.baseline,
                     change.target,
-                    config=res.config,
+                    resource=res,
                 )
                 out.append(
                     _finding(

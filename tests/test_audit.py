@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paymentaudit import rules
 from paymentaudit.audit import INCOMPLETE, NOT_READY, READY, audit, finding_id, score
 from paymentaudit.model import Coverage, Finding, Kind, Resource, Severity
 from paymentaudit.policy import parse
@@ -107,25 +108,31 @@ def test_governed_difference_takes_the_rule_severity() -> None:
 
 
 @pytest.mark.parametrize(
-    ("resource_type", "path", "dev_value", "prod_value", "rule"),
+    ("resource_type", "logical", "path", "dev_value", "prod_value", "rule"),
     [
-        ("dynamodb.table", "deletion_protection_enabled", False, True, "DDB-DELETION-PROTECTION"),
-        ("rds.cluster", "deletion_protection", False, True, "RDS-DELETION-PROTECTION"),
-        ("rds.cluster", "backup_retention_period", 7, 14, "RDS-BACKUP"),
-        ("logs.log_group", "retention_in_days", 7, 30, "LAMBDA-LOG-RETENTION"),
-        ("kms.key", "enable_key_rotation", False, True, "KMS-ROTATION"),
+        ("dynamodb.table", "r", "deletion_protection_enabled", False, True,
+         "DDB-DELETION-PROTECTION"),
+        ("rds.cluster", "r", "deletion_protection", False, True, "RDS-DELETION-PROTECTION"),
+        ("rds.cluster", "r", "backup_retention_period", 7, 14, "RDS-BACKUP"),
+        ("logs.log_group", "/aws/lambda/payment-processor", "retention_in_days", 7, 30,
+         "LAMBDA-LOG-RETENTION"),
+        ("logs.log_group", "/aws/vpc/flow-logs/payment", "retention_in_days", 7, 30,
+         "LOGS-RETENTION"),
+        ("kms.key", "r", "enable_key_rotation", False, True, "KMS-ROTATION"),
     ],
-)
+)  # fmt: skip
 def test_stricter_in_target_is_info(
-    resource_type: str, path: str, dev_value: Any, prod_value: Any, rule: str
+    resource_type: str, logical: str, path: str, dev_value: Any, prod_value: Any, rule: str
 ) -> None:
-    dev, prod = pair_of(resource_type, "r", {path: dev_value}, {path: prod_value})
+    dev, prod = pair_of(resource_type, logical, {path: dev_value}, {path: prod_value})
     (finding,) = parity(dev, prod)
     assert finding.severity is Severity.INFO
     assert f"target stricter under {rule}" in finding.message
-    # The other way round, the same difference is a real one.
-    (weaker,) = parity(*pair_of(resource_type, "r", {path: prod_value}, {path: dev_value}))
-    assert weaker.severity is not Severity.INFO
+    # The other way round, the same difference is a real one, with that rule's remediation.
+    (weaker,) = parity(*pair_of(resource_type, logical, {path: prod_value}, {path: dev_value}))
+    assert weaker.severity is rules.get(rule).severity
+    assert f"governed by {rule}" in weaker.message
+    assert weaker.remediation == rules.get(rule).remediation
 
 
 def test_alb_deletion_protection_only_in_prod_is_info() -> None:

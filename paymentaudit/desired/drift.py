@@ -85,7 +85,7 @@ def _changes(
         severity, note, remedy = change_severity(
             context["rules"],
             context["policy"],
-            key.type,
+            live,
             change.path,
             change.baseline,
             change.target,
@@ -277,7 +277,7 @@ def add_since(
             continue
         for change in diff.changes:
             severity, note, remedy = change_severity(
-                rules, policy, key.type, change.path, change.baseline, change.target
+                rules, policy, res, change.path, change.baseline, change.target
             )
             found.append(
                 drift_finding(

@@ -114,10 +114,17 @@ def sandbox_gap(target: Snapshot, resource_type: str, path: str) -> bool:
 
 
 def change_severity(
-    rules: Sequence[Rule], policy: Policy, resource_type: str, path: str, expected: Any, actual: Any
+    rules: Sequence[Rule],
+    policy: Policy,
+    resource: Resource,
+    path: str,
+    expected: Any,
+    actual: Any,
 ) -> tuple[Severity, str, str]:
     """(severity, note, remediation) of a drifted attribute: as parity decides, kind drift."""
-    return audit_change_severity(rules, policy, resource_type, path, expected, actual, kind="drift")
+    return audit_change_severity(
+        rules, policy, resource.type, path, expected, actual, kind="drift", resource=resource
+    )
 
 
 def drift_finding(

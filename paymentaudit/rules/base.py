@@ -151,11 +151,9 @@ class Rule:
         """Outcomes for one resource."""
         raise NotImplementedError
 
-    def governs_path(
-        self, resource_type: str, path: str, config: Mapping[str, Any] | None = None
-    ) -> bool:
+    def governs_path(self, resource_type: str, path: str, resource: Resource | None = None) -> bool:
         """True when a difference at ``path`` of a ``resource_type`` falls under this rule
-        (``config``, the resource's configuration, lets a rule narrow that down)."""
+        (``resource``, the target's resource when known, lets a rule narrow that down)."""
         return any(
             resource_type == rtype and (fnmatch.fnmatchcase(path, glob) or path == glob)
             for rtype, glob in self.governs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from paymentaudit.model import Resource, Severity
@@ -91,15 +91,14 @@ class AlarmRule(Rule):
                 f"{self.namespace} {self.metric} alarm: {path} is {actual!r}, expected {expected}",
             )
 
-    def governs_path(
-        self, resource_type: str, path: str, config: Mapping[str, Any] | None = None
-    ) -> bool:
-        """Only the alarm on this rule's metric (any alarm when the config is unknown)."""
-        if not super().governs_path(resource_type, path, config):
+    def governs_path(self, resource_type: str, path: str, resource: Resource | None = None) -> bool:
+        """Only the alarm on this rule's metric (any alarm when the resource is unknown)."""
+        if not super().governs_path(resource_type, path, resource):
             return False
-        if config is None:
+        if resource is None:
             return True
-        return (config.get("namespace"), config.get("metric_name")) == (self.namespace, self.metric)
+        cfg = resource.config
+        return (cfg.get("namespace"), cfg.get("metric_name")) == (self.namespace, self.metric)
 
     def stricter(self, path: str, baseline: Any, target: Any) -> bool:
         if path != "threshold":

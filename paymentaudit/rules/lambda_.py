@@ -8,10 +8,17 @@ from paymentaudit.model import Resource, Severity
 from paymentaudit.rules import register
 from paymentaudit.rules.base import Outcome, Rule, RuleContext, greater_is_stricter
 
+LAMBDA_LOG_PREFIX = "/aws/lambda/"
+
 
 def log_group_name(function: Resource) -> str:
     """The log group a function writes to (its logging config, else /aws/lambda/<name>)."""
-    return function.config.get("log_group") or f"/aws/lambda/{function.physical_id}"
+    return function.config.get("log_group") or f"{LAMBDA_LOG_PREFIX}{function.physical_id}"
+
+
+def is_function_log_group(group: Resource) -> bool:
+    """True for a Lambda function's log group (/aws/lambda/...)."""
+    return group.physical_id.startswith(LAMBDA_LOG_PREFIX)
 
 
 @register
@@ -89,6 +96,12 @@ class LambdaLogRetention(Rule):
             "retention set",
             days,
             f"log group {name} keeps logs forever (no retention set)",
+        )
+
+    def governs_path(self, resource_type: str, path: str, resource: Resource | None = None) -> bool:
+        """Only functions' log groups (LOGS-RETENTION governs the others)."""
+        return super().governs_path(resource_type, path, resource) and (
+            resource is None or is_function_log_group(resource)
         )
 
     def stricter(self, path: str, baseline: object, target: object) -> bool:

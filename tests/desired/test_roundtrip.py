@@ -85,6 +85,7 @@ def test_each_planted_drift_has_its_values(roundtrip: tuple[Any, Path]) -> None:
     threshold = found["payment-rds-cpu-high", "threshold"]
     assert (threshold.expected, threshold.actual) == (80.0, 90.0)
     assert threshold.severity is Severity.HIGH
+    assert threshold.message.endswith("(governed by CW-ALARM-RDS-CPU)")
     ingress = found["payment-rds-sg", "ingress"]
     assert ingress.severity is Severity.CRITICAL
     assert {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "source": "0.0.0.0/0"} in (

@@ -178,6 +178,11 @@ SPECS: dict[str, tuple[tuple[Any, ...], tuple[str, Any], tuple[str, Any]]] = {
     "KMS-ROTATION": ((KEY,), (DEV, None), (PROD, None)),
     "LAMBDA-LOG-RETENTION": ((FN, LOGS), (DEV, None), (PROD, None)),
     "LAMBDA-SECRETS": (((FN, "payment-processor"),), (DEV, None), (DEV, _literal_secret)),
+    "LOGS-RETENTION": (
+        (LOGS,),
+        (DEV, None),
+        (DEV, _set(LOGS, "/aws/vpc/flow-logs/payment", "retention_in_days", None)),
+    ),
     "LAMBDA-TRACING": (
         ((FN, "payment-processor"),),
         (DEV, None),
