@@ -35,8 +35,9 @@ LOW_IMPACT_PATHS = ("tags", "tags.*", "description", "preferred_backup_window")
 
 DEFAULT_REMEDIATION = {
     Kind.PARITY: (
-        "Make the target match the tested baseline, or declare the difference as expected "
-        "in the policy file ([[expected]])."
+        "Make the target match the tested baseline, or declare the difference as expected: "
+        "an [[expected]] entry in the policy file (--policy FILE, or "
+        "[[tool.paymentaudit.expected]] in pyproject.toml)."
     ),
     Kind.MISSING: "Deploy the resource to the target (it exists in the baseline).",
     Kind.UNEXPECTED: "Remove the resource, or add it to the baseline if it is intended.",

@@ -35,11 +35,13 @@ from paymentaudit.present.sections import (
     SIDE_LABELS,
     Section,
     section,
+    section_findings,
+    section_of,
     side_by_side_table,
     target_health,
 )
 from paymentaudit.present.tables import blocking, findings_table, styled
-from paymentaudit.present.verdict import VERDICT_COLOURS, banner, use_parameters
+from paymentaudit.present.verdict import VERDICT_COLOURS, banner, contents, use_parameters
 
 __all__ = [
     "FOLD_AT",
@@ -60,12 +62,15 @@ __all__ = [
     "banner",
     "blocking",
     "change_html",
+    "contents",
     "coverage",
     "esc",
     "findings_chart",
     "findings_table",
     "note",
     "section",
+    "section_findings",
+    "section_of",
     "service_order",
     "side_by_side_table",
     "styled",

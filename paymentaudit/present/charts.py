@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def service_order(result: AuditResult) -> list[str]:
     """Services in section order, then any other service the audit saw."""
-    ordered = [s for section in SECTIONS for s in section.services]
+    ordered = list(dict.fromkeys(s for section in SECTIONS for s in section.services))
     seen = [c.service for c in result.coverage] + [f.service for f in result.findings]
     return ordered + [s for s in dict.fromkeys(seen) if s not in ordered]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from paymentaudit.present.markup import Html, _render, _subheading, note, value_html
-from paymentaudit.present.sections import SECTIONS
+from paymentaudit.present.sections import section_of
 from paymentaudit.present.tables import findings_table, styled
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ def coverage(result: AuditResult) -> Html:
         parts.append(styled(frame, full_width=False).to_html())
     else:
         parts.append(note("Every rule check was evaluated.").html)
-    covered = {s for sec in SECTIONS for s in sec.services}
-    other = [f for f in result.findings if f.service not in covered]
+    other = [f for f in result.findings if section_of(f.service, f.resource) is None]
     if other:
         parts.append(_subheading(f"Findings of other services ({len(other)})"))
         parts.append(_render(findings_table(other, with_service=True)))

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 SEVERITY_COLOURS = {
     "critical": "#7f1d1d",
     "high": "#dc2626",
-    "medium": "#f59e0b",
+    "medium": "#b45309",
     "low": "#3b82f6",
-    "info": "#9ca3af",
+    "info": "#6b7280",
 }
 # Longer values are folded into a <details> element (click to expand the full JSON).
 FOLD_AT = 110
@@ -70,17 +70,20 @@ def badge(severity: str) -> str:
 
 
 WRAP = "white-space:pre-wrap;overflow-wrap:break-word"
+# For identifiers without spaces (attribute paths): may break anywhere, so that a long one
+# does not widen its column past the page.
+BREAK_ANYWHERE = "white-space:pre-wrap;overflow-wrap:anywhere"
 MUTED = "color:#6b7280;font-style:italic"
 
 
-def value_html(text: Any, fold_at: int = FOLD_AT, empty: str = "") -> str:
-    """A table value: escaped, wrapped; long (JSON) values folded into <details>;
-    ``empty`` (muted) stands for an empty value."""
+def value_html(text: Any, fold_at: int = FOLD_AT, empty: str = "", wrap: str = WRAP) -> str:
+    """A table value: escaped, wrapped (``wrap``: WRAP, or BREAK_ANYWHERE for identifiers);
+    long (JSON) values folded into <details>; ``empty`` (muted) stands for an empty value."""
     text = "" if text is None else str(text)
     if not text and empty:
         return f'<span style="{MUTED}">{esc(empty)}</span>'
     if len(text) <= fold_at:
-        return f'<span style="{WRAP}">{esc(text)}</span>'
+        return f'<span style="{wrap}">{esc(text)}</span>'
     try:
         pretty = json.dumps(json.loads(text), indent=2, sort_keys=True)
     except ValueError:

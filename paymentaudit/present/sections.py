@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from paymentaudit import frames
-from paymentaudit.model import Severity, Status
+from paymentaudit.model import Finding, Severity, Status
 from paymentaudit.present.markup import (
+    BREAK_ANYWHERE,
     FOLD_AT,
     MUTED,
     Html,
@@ -22,6 +23,7 @@ from paymentaudit.present.markup import (
     value_html,
 )
 from paymentaudit.present.tables import findings_table, styled
+from paymentaudit.rules.base import Outcome
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -36,23 +38,43 @@ class Section:
     key: str
     title: str
     services: tuple[str, ...]
+    heading: str  # the readiness notebook's heading of the section
+
+    @property
+    def anchor(self) -> str:
+        """The id nbconvert gives the section's heading in readiness.html."""
+        return self.heading.replace(" ", "-")
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("ec2", "VPC and network", ("ec2",)),
-    Section("rds", "RDS (Aurora PostgreSQL)", ("rds",)),
-    Section("dynamodb", "DynamoDB", ("dynamodb",)),
-    Section("s3", "S3", ("s3",)),
-    Section("lambda", "Lambda and its log groups", ("lambda", "logs")),
-    Section("elbv2", "ALB and target health", ("elbv2",)),
+    Section("ec2", "VPC and network", ("ec2",), "VPC and network"),
+    Section("rds", "RDS (Aurora PostgreSQL)", ("rds",), "RDS"),
+    Section("dynamodb", "DynamoDB", ("dynamodb",), "DynamoDB"),
+    Section("s3", "S3", ("s3",), "S3"),
+    Section("lambda", "Lambda and its log groups", ("lambda", "logs"), "Lambda"),
+    Section("elbv2", "ALB and target health", ("elbv2",), "ALB and target health"),
     Section(
-        "cloudwatch", "CloudWatch alarms, dashboard and the SNS alarm topic", ("cloudwatch", "sns")
+        "cloudwatch",
+        "CloudWatch alarms, dashboard, other log groups and the SNS alarm topic",
+        ("cloudwatch", "logs", "sns"),
+        "CloudWatch and SNS",
     ),
-    Section("kms", "KMS", ("kms",)),
-    Section("ssm", "SSM parameters", ("ssm",)),
-    Section("iam", "IAM", ("iam",)),
+    Section("kms", "KMS", ("kms",), "KMS"),
+    Section("ssm", "SSM parameters", ("ssm",), "SSM parameters"),
+    Section("iam", "IAM", ("iam",), "IAM"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+_SECTION_OF_SERVICE = {svc: s.key for s in reversed(SECTIONS) for svc in s.services}
+FUNCTION_LOG_PREFIX = "/aws/lambda/"
+
+
+def section_of(service: str, resource: str = "") -> str | None:
+    """The section that shows a resource: a function's log group (/aws/lambda/...) goes
+    with Lambda, any other log group (VPC flow logs) with CloudWatch; None: no section."""
+    if service == "logs":
+        return "lambda" if resource.startswith(FUNCTION_LOG_PREFIX) else "cloudwatch"
+    return _SECTION_OF_SERVICE.get(service)
+
 
 SIDE_LABELS = {"desired": "desired (code)", "baseline": "baseline", "target": "target"}
 MAX_DIFF_ROWS = 80
@@ -62,11 +84,39 @@ def _sides(result: AuditResult) -> list[str]:
     return [s for s in frames.SIDES if s in result.normalized]
 
 
-def _differs_style(compact: pd.DataFrame, shown: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
-    """CSS per shown cell: differing values shaded, summary rows muted, resources separated."""
+# Differing target cells: a finding at or above low (pink); only info findings, that is a
+# stricter target or a declared expected difference (green); no finding left (grey: ignored).
+DIFF_COLOURS = {"finding": "#fde2e2", "info": "#dcfce7", "none": "#f3f4f6", "other": "#e0ecff"}
+
+
+def _finding_index(result: AuditResult) -> dict[tuple[str, str], list[tuple[str, Severity]]]:
+    index: dict[tuple[str, str], list[tuple[str, Severity]]] = {}
+    for f in result.findings:
+        index.setdefault((f.resource_type, f.resource), []).append((f.path, f.severity))
+    return index
+
+
+def _cell_kind(found: list[tuple[str, Severity]], path: str) -> str:
+    """How a differing attribute's target cell is shaded: by the findings on that attribute."""
+    severities = [
+        sev
+        for fpath, sev in found
+        if not fpath or path == fpath or path.startswith((f"{fpath}.", f"{fpath}["))
+    ]
+    if any(sev is not Severity.INFO for sev in severities):
+        return "finding"
+    return "info" if severities else "none"
+
+
+def _differs_style(
+    compact: pd.DataFrame, shown: pd.DataFrame, sides: list[str], result: AuditResult
+) -> pd.DataFrame:
+    """CSS per shown cell: differing values shaded (the target by its findings' severity),
+    summary rows muted, resources separated."""
     css = pd.DataFrame("", index=shown.index, columns=shown.columns)
     labels = [SIDE_LABELS[s] for s in sides]
     first = ~(compact["type"] + " " + compact["resource"]).duplicated()
+    index = _finding_index(result)
     for i, row in compact.iterrows():
         kind = row["row"]
         if kind in ("equal", "more"):
@@ -74,12 +124,14 @@ def _differs_style(compact: pd.DataFrame, shown: pd.DataFrame, sides: list[str])
         elif kind == "presence":
             css.loc[i, labels] = "background:#fef3c7"
         elif kind == "differs":
+            found = index.get((row["type"], row["resource"]), [])
             for side in sides:
                 value = row[side]
                 if side == "target":
-                    css.loc[i, SIDE_LABELS[side]] = "background:#fde2e2"
+                    shade = DIFF_COLOURS[_cell_kind(found, row["path"])]
+                    css.loc[i, SIDE_LABELS[side]] = f"background:{shade}"
                 elif value != row["target"] and not (side == "desired" and value == ""):
-                    css.loc[i, SIDE_LABELS[side]] = "background:#e0ecff"
+                    css.loc[i, SIDE_LABELS[side]] = f"background:{DIFF_COLOURS['other']}"
         if first[i] and i != compact.index[0]:
             css.loc[i, :] = css.loc[i, :] + ";border-top:2px solid #9ca3af"
     return css
@@ -116,13 +168,22 @@ def _value_cells(compact: pd.DataFrame, side: str) -> list[str]:
     return cells
 
 
-def side_by_side_table(result: AuditResult, services: Iterable[str]) -> Html:
-    """The compared attributes of some services, desired | baseline | target: the differing
-    attributes of each resource (highlighted) with a count of its equal ones, then one line
-    listing the resources without any difference."""
+def side_by_side_table(
+    result: AuditResult, services: Iterable[str], section_key: str | None = None
+) -> Html:
+    """The compared attributes of some services (of one section's resources, with
+    ``section_key``), desired | baseline | target: the differing attributes of each resource
+    (highlighted) with a count of its equal ones, then one line listing the resources without
+    any difference."""
     sides = _sides(result)
     parts = [result.side_by_side(s) for s in services]
     full = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if section_key is not None and not full.empty:
+        mine = [
+            section_of(svc, r) == section_key
+            for svc, r in zip(full["service"], full["resource"], strict=True)
+        ]
+        full = full[mine].reset_index(drop=True)
     if full.empty:
         return note("Nothing was compared for this section.")
     compact = frames.compact_side_by_side(full, max_rows=MAX_DIFF_ROWS)
@@ -141,12 +202,12 @@ def side_by_side_table(result: AuditResult, services: Iterable[str]) -> Html:
                 f"<b>{esc(r)}</b><br><span style='color:#6b7280'>{esc(t)}</span>" if f else ""
                 for r, t, f in zip(compact["resource"], compact["type"], first, strict=True)
             ],
-            "attribute": compact["path"].map(lambda v: value_html(v)),
+            "attribute": compact["path"].map(lambda v: value_html(v, wrap=BREAK_ANYWHERE)),
         }
     )
     for side in sides:
         shown[SIDE_LABELS[side]] = _value_cells(compact, side)
-    css = _differs_style(compact, shown, sides)
+    css = _differs_style(compact, shown, sides, result)
     widths = {"resource": "17%", "attribute": "21%"}
     table = styled(shown, html_columns=list(shown.columns), widths=widths).apply(
         lambda _frame: css, axis=None
@@ -154,17 +215,22 @@ def side_by_side_table(result: AuditResult, services: Iterable[str]) -> Html:
     return Html(table.to_html() + _identical_note(identical, sides))
 
 
-def _summary_line(result: AuditResult, services: tuple[str, ...]) -> str:
-    resources = sum(c.resources for c in result.coverage if c.service in services)
-    findings = [f for f in result.findings if f.service in services]
+def _summary_line(result: AuditResult, key: str) -> str:
+    services = SECTION_BY_KEY[key].services
+    resources = sum(
+        1 for r in result.target.resources if section_of(r.service, r.logical_name) == key
+    )
+    findings = section_findings(result, key)
     by_severity = [
         f"{sum(1 for f in findings if f.severity.value == s.value)} {s.value}"
         for s in Severity
         if any(f.severity is s for f in findings)
     ]
-    outcomes = [o for o in result.outcomes if o.service in services]
+    outcomes = [o for o in result.outcomes if _outcome_section(o) == key]
     passed = sum(1 for o in outcomes if o.status is Status.PASS)
-    pairs = [p for p in result.pairs if _pair_service(result, p) in services]
+    pairs = [
+        p for p in result.pairs if section_of(_pair_service(result, p), p.key.logical_name) == key
+    ]
     changed = sum(1 for p in pairs if p.status != "equal")
     parts = [
         f"<b>{resources}</b> resource(s) in the target",
@@ -182,6 +248,17 @@ def _summary_line(result: AuditResult, services: tuple[str, ...]) -> str:
     return " · ".join(parts)
 
 
+def section_findings(result: AuditResult, key: str) -> list[Finding]:
+    """The findings one section shows."""
+    return [f for f in result.findings if section_of(f.service, f.resource) == key]
+
+
+def _outcome_section(outcome: Outcome) -> str | None:
+    """The section of the resource a rule check looked at."""
+    service = outcome.resource_type.split(".", 1)[0] if outcome.resource_type else outcome.service
+    return section_of(service, outcome.resource)
+
+
 def _pair_service(result: AuditResult, pair: Any) -> str:
     for snap in (result.target, result.baseline):
         if snap is not None:
@@ -191,11 +268,17 @@ def _pair_service(result: AuditResult, pair: Any) -> str:
     return pair.key.type.split(".", 1)[0]
 
 
+def _swatch(colour: str, text: str) -> str:
+    return f'<span style="background:{colour};padding:0 4px;margin-right:4px">{text}</span>'
+
+
 LEGEND = (
-    '<span style="font-weight:400;font-size:12px;color:#6b7280;margin-left:14px">'
-    '<span style="background:#fde2e2;padding:0 4px">target value</span> '
-    '<span style="background:#e0ecff;padding:0 4px">differs from the target</span> '
-    "· long values expand on click</span>"
+    '<span style="font-weight:400;font-size:12px;color:#4b5563;margin-left:14px">'
+    + _swatch(DIFF_COLOURS["finding"], "target differs: a finding")
+    + _swatch(DIFF_COLOURS["info"], "target differs: info (stricter or expected)")
+    + _swatch(DIFF_COLOURS["none"], "target differs: ignored by the policy")
+    + _swatch(DIFF_COLOURS["other"], "baseline / desired value")
+    + "· long values expand on click</span>"
 )
 
 
@@ -218,12 +301,12 @@ def section(result: AuditResult, key: str) -> Html:
     sides = _sides(result)
     compared = " | ".join(SIDE_LABELS[s] for s in sides)
     parts = [
-        note(_summary_line(result, sec.services)).html,
+        note(_summary_line(result, key)).html,
         _subheading(f"Compared attributes ({compared}): differences only", LEGEND),
-        side_by_side_table(result, sec.services).html,
+        side_by_side_table(result, sec.services, key).html,
     ]
     if key == "elbv2":
         parts += [_subheading("Target health"), _render(target_health(result))]
-    findings = [f for f in result.findings if f.service in sec.services]
+    findings = section_findings(result, key)
     parts += [_subheading(f"Findings ({len(findings)})"), _render(findings_table(findings))]
     return Html("\n".join(parts))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from paymentaudit.model import Finding
-from paymentaudit.present.markup import FONT, Html, badge, esc, note, value_html
+from paymentaudit.present.markup import BREAK_ANYWHERE, FONT, Html, badge, esc, note, value_html
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -93,10 +93,11 @@ def _findings_frame(findings: Iterable[Finding], with_service: bool) -> pd.DataF
             {
                 "check": value_html(check),
                 "resource": value_html(f"{f.resource_type} {f.resource}"),
-                "attribute": value_html(f.path),
+                "attribute": value_html(f.path, wrap=BREAK_ANYWHERE),
                 "finding": value_html(f.message, fold_at=400),
                 "remediation": (
-                    f'<span style="color:#4b5563">{value_html(f.remediation, fold_at=400)}</span>'
+                    '<span style="color:#4b5563">'
+                    f"{value_html(f.remediation, fold_at=400, wrap=BREAK_ANYWHERE)}</span>"
                 ),
             }
         )
@@ -104,12 +105,27 @@ def _findings_frame(findings: Iterable[Finding], with_service: bool) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+# Column widths of a findings table (the browser still fits the content around them).
+FINDINGS_WIDTHS = {
+    "severity": "7%",
+    "service": "7%",
+    "check": "12%",
+    "resource": "16%",
+    "attribute": "12%",
+    "finding": "28%",
+    "remediation": "25%",
+}
+
+
 def findings_table(findings: Sequence[Finding], with_service: bool = False) -> Styler | Html:
     """Findings as a styled table (severity badges, wrapped text)."""
     if not findings:
         return note("No findings.")
     frame = _findings_frame(findings, with_service)
-    return styled(frame, html_columns=list(frame.columns))
+    widths = dict(FINDINGS_WIDTHS)
+    if not with_service:
+        widths.pop("service")
+    return styled(frame, html_columns=list(frame.columns), widths=widths)
 
 
 def blocking(result: AuditResult) -> Styler | Html:
@@ -119,4 +135,4 @@ def blocking(result: AuditResult) -> Styler | Html:
             f"No finding at or above <b>{esc(result.fail_on.value)}</b>: nothing blocks.",
             "#15803d",
         )
-    return findings_table(result.blocking, with_service=True)
+    return findings_table(result.blocking)

@@ -46,9 +46,9 @@ def banner(result: AuditResult, title: str | None = None) -> Html:
     colour = VERDICT_COLOURS.get(verdict, "#374151")
     baseline = result.baseline.suffix if result.baseline else "no baseline"
     counts = "".join(
-        f'<span style="display:inline-block;margin:0 8px 6px 0;padding:4px 10px;'
-        f"border-radius:6px;background:rgba(255,255,255,.16);"
-        f'border-left:5px solid {SEVERITY_COLOURS[name]}">'
+        f'<span style="display:inline-block;margin:0 8px 6px 0;padding:3px 10px;'
+        f"border-radius:6px;background:#fff;color:#111827;"
+        f'border-left:6px solid {SEVERITY_COLOURS[name]}">'
         f'<b style="font-size:18px">{n}</b> {esc(name)}</span>'
         for name, n in result.counts.items()
     )
@@ -66,8 +66,12 @@ def banner(result: AuditResult, title: str | None = None) -> Html:
         facts.append(f"{equal}/{len(result.pairs)} resources identical to the baseline")
     why = {
         READY: "No finding at or above the threshold, and everything was read and evaluated.",
-        NOT_READY: "At least one finding is at or above the threshold (see Blocking findings).",
-        INCOMPLETE: "Nothing blocks, but something could not be read or evaluated (see Coverage).",
+        NOT_READY: "At least one finding is at or above the threshold (see "
+        + _link("Blocking-findings", "Blocking findings", "#fff")
+        + ").",
+        INCOMPLETE: "Nothing blocks, but something could not be read or evaluated (see "
+        + _link("Coverage", "Coverage", "#fff")
+        + ").",
     }.get(verdict, "")
     return Html(
         f'<div style="font-family:{FONT};background:{colour};color:#fff;border-radius:10px;'
@@ -83,5 +87,31 @@ def banner(result: AuditResult, title: str | None = None) -> Html:
         f"generated {esc(result.generated_at)}</div>"
         f"<div>{counts}</div>"
         f'<div style="font-size:13.5px;opacity:.95;margin-top:4px">{" · ".join(facts)}</div>'
-        f'<div style="font-size:13.5px;opacity:.9;margin-top:2px">{esc(why)}</div></div>'
+        f'<div style="font-size:13.5px;opacity:.9;margin-top:2px">{why}</div></div>'
+        + contents(result)
+    )
+
+
+def _link(anchor: str, text: str, colour: str = "#1d4ed8") -> str:
+    return f'<a href="#{esc(anchor)}" style="color:{colour}">{esc(text)}</a>'
+
+
+def contents(result: AuditResult) -> str:
+    """A line of links to the report's parts, each with its findings above info."""
+    from paymentaudit.present.sections import SECTIONS, section_findings
+
+    def count(n: int) -> str:
+        return f" <b>({n})</b>" if n else ""
+
+    links = [_link("Blocking-findings", "Blocking findings") + count(len(result.blocking))]
+    for sec in SECTIONS:
+        found = [f for f in section_findings(result, sec.key) if f.severity is not Severity.INFO]
+        links.append(_link(sec.anchor, sec.heading) + count(len(found)))
+    unread = sum(1 for c in result.coverage if c.status != "ok") + len(result.not_evaluated)
+    links.append(_link("Coverage", "Coverage") + count(unread))
+    return (
+        f'<div style="font-family:{FONT};font-size:13px;color:#4b5563;margin:0 0 14px 2px">'
+        f'Jump to: {" · ".join(links)} <span style="color:#6b7280">'
+        "(in brackets: findings above info; for coverage, what was not read or evaluated)"
+        "</span></div>"
     )

@@ -40,9 +40,11 @@ def render(result: AuditResult) -> str:
     lines = [
         f"## {ICONS.get(verdict, '')} paymentaudit: {cell(result.target.suffix)} is {verdict}",
         "",
-        f"**{verdict}** · score **{result.score}/100** · target `{result.target.suffix}` "
+        f"score **{result.score}/100** · target `{result.target.suffix}` "
         f"against baseline `{baseline}` · region `{result.target.region}` · "
         f"fail on **{result.fail_on.value}** · generated {result.generated_at}",
+        "",
+        _coverage_line(result),
         "",
         "| " + " | ".join(s.value for s in Severity) + " |",
         "|" + "---:|" * len(Severity),
@@ -82,10 +84,27 @@ def render(result: AuditResult) -> str:
             lines.append(f"- … and {len(result.not_evaluated) - MAX_ROWS} more")
         lines.append("")
     lines.append(
-        "The report directory holds `readiness.html` (unless run with --no-notebook), "
-        "`findings.json`, `findings.sarif` and `junit.xml`."
+        "The full report is `readiness.html` next to this file (every service's comparison "
+        "and findings; absent when the notebook was skipped), with `findings.json`, "
+        "`snapshots/`, `findings.sarif` and `junit.xml`."
     )
     return "\n".join(lines) + "\n"
+
+
+def _coverage_line(result: AuditResult) -> str:
+    """What the verdict rests on: services read, rule checks, resources compared."""
+    read = sum(1 for c in result.coverage if c.status == "ok")
+    outcomes = result.outcomes
+    passed = sum(1 for o in outcomes if o.status.value == "pass")
+    parts = [
+        f"{read}/{len(result.coverage)} services read",
+        f"{passed}/{len(outcomes)} rule checks passed",
+        f"{len(result.not_evaluated)} not evaluated",
+    ]
+    if result.pairs:
+        equal = sum(1 for p in result.pairs if p.status == "equal")
+        parts.append(f"{equal}/{len(result.pairs)} resources identical to the baseline")
+    return " · ".join(parts)
 
 
 @register("markdown")

@@ -19,6 +19,10 @@ def test_summary_has_verdict_counts_and_blocking_table(report_dir: Path, result:
     text = (report_dir / "summary.md").read_text(encoding="utf-8")
     assert text.startswith("## ❌ paymentaudit: prod-abc123 is NOT READY")
     assert f"score **{result.score}/100**" in text
+    assert text.count("NOT READY") == 1
+    read = sum(1 for c in result.coverage if c.status == "ok")
+    assert f"{read}/{len(result.coverage)} services read · " in text
+    assert "readiness.html" in text.splitlines()[-1]
     lines = text.splitlines()
     start = lines.index("| critical | high | medium | low | info |")
     assert lines[start + 2] == "| " + " | ".join(map(str, result.counts.values())) + " |"

@@ -124,6 +124,11 @@ def test_html_has_the_verdict_charts_and_no_code(report_dir: Path, result: Any) 
     markers.append('id="Coverage"')
     positions = [page.index(m) for m in markers]
     assert positions == sorted(positions)
+    # The banner's links lead to headings that exist on the page.
+    assert [s.heading for s in present.SECTIONS] == SECTION_HEADINGS
+    links = re.findall(r'<a href="#([^"]+)"', page)
+    assert {"Blocking-findings", "Coverage", *(s.anchor for s in present.SECTIONS)} <= set(links)
+    assert all(f'id="{anchor}"' in page for anchor in links)
     for finding in result.findings:
         assert html.escape(finding.message, quote=False) in page, finding.message
 

@@ -93,7 +93,16 @@ def test_sections_show_their_findings_and_differences(result: Any) -> None:
         page = present.section(result, sec.key).html
         for finding in result.findings:
             shown = html.escape(finding.message) in page
-            assert shown == (finding.service in sec.services), (sec.key, finding.message)
+            assert shown == (present.section_of(finding.service, finding.resource) == sec.key), (
+                sec.key,
+                finding.message,
+            )
+    # Each log group is shown with what owns it: a function's with Lambda, flow logs elsewhere.
+    assert present.section_of("logs", "/aws/lambda/payment-processor") == "lambda"
+    assert present.section_of("logs", "/aws/vpc/flow-logs/payment") == "cloudwatch"
+    lam = present.section(result, "lambda").html
+    assert "/aws/lambda/payment-processor" in lam and "/aws/vpc/flow-logs" not in lam
+    assert "/aws/vpc/flow-logs/payment" in present.section(result, "cloudwatch").html
     dynamodb = present.section(result, "dynamodb").html
     assert "point_in_time_recovery" in dynamodb and "background:#fde2e2" in dynamodb
     elbv2 = present.section(result, "elbv2").html
