@@ -30,10 +30,10 @@ def findings_chart(result: AuditResult) -> Png:
     outcomes = frames.outcome_counts(result.outcomes).reindex(services, fill_value=0)
     # Fixed margins (the left one fits the longest service name): a constrained layout
     # would cost twice the drawing time.
-    fig = Figure(figsize=(12.5, 4.4), dpi=110)
+    fig = Figure(figsize=(11, 4.6), dpi=110)
     FigureCanvasAgg(fig)
     longest = max((len(s) for s in services), default=4)
-    fig.subplots_adjust(left=0.02 + 0.0062 * longest, right=0.985, top=0.86, bottom=0.12)
+    fig.subplots_adjust(left=0.02 + 0.0085 * longest, right=0.985, top=0.85, bottom=0.12)
     fig.subplots_adjust(wspace=0.06)
     left, right = fig.subplots(1, 2, width_ratios=(1.6, 1), sharey=True)
     y = range(len(services))
@@ -44,12 +44,12 @@ def findings_chart(result: AuditResult) -> Png:
         start = [a + b for a, b in zip(start, values, strict=True)]
     for i, total in enumerate(start):
         if total:
-            left.text(total + 0.08, i, str(total), va="center", fontsize=9, color="#374151")
-    left.set_yticks(list(y), services)
+            left.text(total + 0.08, i, str(total), va="center", fontsize=10, color="#374151")
+    left.set_yticks(list(y), services, fontsize=11)
     left.invert_yaxis()
-    left.set_title("Findings by service and severity", loc="left", fontsize=11)
+    left.set_title("Findings by service and severity", loc="left", fontsize=12.5)
     left.set_xlabel("findings")
-    left.legend(ncols=5, loc="lower right", fontsize=8, frameon=False, bbox_to_anchor=(1, 1.06))
+    left.legend(ncols=5, loc="lower right", fontsize=9.5, frameon=False, bbox_to_anchor=(1, 1.07))
     status_colours = {"pass": "#16a34a", "fail": "#dc2626", "not_evaluated": "#9ca3af"}
     start = [0] * len(services)
     for status in outcomes.columns:
@@ -57,9 +57,9 @@ def findings_chart(result: AuditResult) -> Png:
         label = status.replace("_", " ")
         right.barh(y, values, left=start, color=status_colours.get(status), label=label)
         start = [a + b for a, b in zip(start, values, strict=True)]
-    right.set_title("Rule checks by service", loc="left", fontsize=11)
+    right.set_title("Rule checks by service", loc="left", fontsize=12.5)
     right.set_xlabel("rule checks")
-    right.legend(ncols=3, loc="lower right", fontsize=8, frameon=False, bbox_to_anchor=(1, 1.06))
+    right.legend(ncols=3, loc="lower right", fontsize=9.5, frameon=False, bbox_to_anchor=(1, 1.07))
     for axis in (left, right):
         axis.spines[["top", "right"]].set_visible(False)
         axis.xaxis.get_major_locator().set_params(integer=True)
