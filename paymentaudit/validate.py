@@ -143,14 +143,24 @@ def connection_for(opts: Options, progress: Callable[[str], None] | None) -> Ite
     )
 
 
+# Services whose resources belong to an environment by path, not by its suffix: they alone
+# do not prove the environment exists (a mistyped dev-typo still finds everything under /dev).
+BY_PATH_ONLY = frozenset({"ssm"})
+
+
 def ensure_found(snapshot: Snapshot, role: str) -> None:
-    """NoResourcesError when an environment has no resource and nothing failed to read."""
-    if not snapshot.resources and not snapshot.failed_services():
-        raise NoResourcesError(
-            f"no resources found for the {role} {snapshot.suffix!r} "
-            f"(names ending -{snapshot.suffix}, tag EnvironmentSuffix={snapshot.suffix}, "
-            f"SSM path {snapshot.ssm_prefix})"
-        )
+    """NoResourcesError when no resource carries the environment's suffix (by name or tag)
+    and nothing failed to read; SSM parameters under its path do not count."""
+    if snapshot.failed_services():
+        return
+    if any(r.service not in BY_PATH_ONLY for r in snapshot.resources):
+        return
+    by_path = len(snapshot.resources)
+    also = f"; only {by_path} SSM parameter(s) under {snapshot.ssm_prefix}" if by_path else ""
+    raise NoResourcesError(
+        f"no resources found for the {role} {snapshot.suffix!r} "
+        f"(names ending -{snapshot.suffix}, tag EnvironmentSuffix={snapshot.suffix}{also})"
+    )
 
 
 def write_report(
@@ -238,6 +248,8 @@ def diff(
     target = snapshot_mod.load(target_file)
     if baseline.suffix == target.suffix and baseline.taken_at == target.taken_at:
         raise InputError(f"{baseline_file} and {target_file} are the same snapshot")
+    ensure_found(target, "target")
+    ensure_found(baseline, "baseline")
     result = audit(baseline, target, policy=pol, fail_on=severity)
     result.sources["policy"] = {"source": pol.source or None, "disabled": sorted(pol.disabled)}
     path = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import (
@@ -148,6 +149,33 @@ def test_no_resources_found(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     assert code == 2
     assert_one_line_error(err)
     assert "no resources found" in err and "prod-zzz" in err
+
+
+@pytest.mark.parametrize(
+    ("target", "baseline", "missing"),
+    [
+        ("prod-abc123", "dev-typo", "baseline 'dev-typo'"),
+        ("prod-typo", "dev", "target 'prod-typo'"),
+    ],
+)
+def test_a_mistyped_environment_is_not_found_although_its_ssm_path_exists(
+    sandbox: Any,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    target: str,
+    baseline: str,
+    missing: str,
+) -> None:
+    """/dev and /prod hold parameters, but SSM paths alone never make an environment."""
+    code, _, err = run_cli(
+        ["validate", target, "--baseline", baseline, "--endpoint-url", sandbox.url,
+         "--no-notebook", "--out", str(tmp_path / "r")],
+        capsys,
+    )  # fmt: skip
+    assert code == 2, err
+    assert_one_line_error(err)
+    assert f"no resources found for the {missing}" in err and "SSM parameter(s) under /" in err
+    assert not (tmp_path / "r").exists()
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "schema", "missing"])
