@@ -3,6 +3,7 @@ replication, policy and logging."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from paymentaudit.collectors.base import Built, Call, Collector, Item, Scope
@@ -18,62 +19,83 @@ def bucket_region(location: Any) -> str:
     return str(location)
 
 
+def keyed_rules(rules: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    """Lifecycle or replication rules keyed by what they apply to (``key``: their prefix or
+    destination), not by their ID: IDs are often generated, and an ID alone is no difference.
+    A second rule with the same key gets ``#2``, and so on."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in sorted(rules, key=lambda r: json.dumps(r, sort_keys=True, default=str)):
+        base = str(rule.get(key) or "all-objects")
+        name, n = base, 1
+        while name in out:
+            n += 1
+            name = f"{base}#{n}"
+        out[name] = rule
+    return out
+
+
 def _lifecycle(rules: list[dict[str, Any]] | None) -> dict[str, Any] | None:
     if rules is None:
         return None
-    out = {}
-    for index, rule in enumerate(rules):
+    out = []
+    for rule in rules:
         filt = rule.get("Filter") or {}
         prefix = filt.get("Prefix", rule.get("Prefix"))
-        out[rule.get("ID") or f"rule-{index}"] = {
-            "status": rule.get("Status"),
-            "prefix": prefix or "",
-            "transitions": sorted(
-                (
-                    {"days": t.get("Days"), "storage_class": t.get("StorageClass")}
-                    for t in rule.get("Transitions", [])
+        out.append(
+            {
+                "status": rule.get("Status"),
+                "prefix": prefix or "",
+                "transitions": sorted(
+                    (
+                        {"days": t.get("Days"), "storage_class": t.get("StorageClass")}
+                        for t in rule.get("Transitions", [])
+                    ),
+                    key=lambda t: (t["days"] or 0, str(t["storage_class"])),
                 ),
-                key=lambda t: (t["days"] or 0, str(t["storage_class"])),
-            ),
-            "expiration_days": (rule.get("Expiration") or {}).get("Days"),
-            "noncurrent_version_expiration_days": (
-                rule.get("NoncurrentVersionExpiration") or {}
-            ).get("NoncurrentDays"),
-            "noncurrent_version_transitions": sorted(
-                (
-                    {"days": t.get("NoncurrentDays"), "storage_class": t.get("StorageClass")}
-                    for t in rule.get("NoncurrentVersionTransitions", [])
+                "expiration_days": (rule.get("Expiration") or {}).get("Days"),
+                "noncurrent_version_expiration_days": (
+                    rule.get("NoncurrentVersionExpiration") or {}
+                ).get("NoncurrentDays"),
+                "noncurrent_version_transitions": sorted(
+                    (
+                        {"days": t.get("NoncurrentDays"), "storage_class": t.get("StorageClass")}
+                        for t in rule.get("NoncurrentVersionTransitions", [])
+                    ),
+                    key=lambda t: (t["days"] or 0, str(t["storage_class"])),
                 ),
-                key=lambda t: (t["days"] or 0, str(t["storage_class"])),
-            ),
-            "abort_incomplete_multipart_upload_days": (
-                rule.get("AbortIncompleteMultipartUpload") or {}
-            ).get("DaysAfterInitiation"),
-        }
-    return out
+                "abort_incomplete_multipart_upload_days": (
+                    rule.get("AbortIncompleteMultipartUpload") or {}
+                ).get("DaysAfterInitiation"),
+            }
+        )
+    return keyed_rules(out, "prefix")
 
 
 def _replication(config: dict[str, Any] | None) -> dict[str, Any] | None:
     if config is None:
         return None
-    rules = {}
-    for index, rule in enumerate(config.get("Rules", [])):
+    rules = []
+    for rule in config.get("Rules", []):
         dest = rule.get("Destination") or {}
         criteria = rule.get("SourceSelectionCriteria") or {}
-        rules[rule.get("ID") or f"rule-{index}"] = {
-            "status": rule.get("Status"),
-            "priority": rule.get("Priority"),
-            "destination_bucket": dest.get("Bucket"),
-            "storage_class": dest.get("StorageClass"),
-            "replica_kms_key_id": (dest.get("EncryptionConfiguration") or {}).get(
-                "ReplicaKmsKeyID"
-            ),
-            "sse_kms_encrypted_objects": (criteria.get("SseKmsEncryptedObjects") or {}).get(
-                "Status"
-            ),
-            "delete_marker_replication": (rule.get("DeleteMarkerReplication") or {}).get("Status"),
-        }
-    return {"role": config.get("Role"), "rules": rules}
+        rules.append(
+            {
+                "status": rule.get("Status"),
+                "priority": rule.get("Priority"),
+                "destination_bucket": dest.get("Bucket"),
+                "storage_class": dest.get("StorageClass"),
+                "replica_kms_key_id": (dest.get("EncryptionConfiguration") or {}).get(
+                    "ReplicaKmsKeyID"
+                ),
+                "sse_kms_encrypted_objects": (criteria.get("SseKmsEncryptedObjects") or {}).get(
+                    "Status"
+                ),
+                "delete_marker_replication": (rule.get("DeleteMarkerReplication") or {}).get(
+                    "Status"
+                ),
+            }
+        )
+    return {"role": config.get("Role"), "rules": keyed_rules(rules, "destination_bucket")}
 
 
 def _encryption(config: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from paymentaudit.collectors.s3 import keyed_rules
 from paymentaudit.desired.base import Built, Context, Relation, Spec, attr_keys
 from paymentaudit.desired.refs import later
 from paymentaudit.desired.tf import TfResource, block, blocks, flag, number, strings, text
@@ -227,55 +228,64 @@ def _transitions(items: list[dict[str, Any]], days: str) -> list[dict[str, Any]]
 def _lifecycle(part: TfResource | None) -> dict[str, Any] | None:
     if part is None:
         return None
-    out = {}
-    for index, rule in enumerate(blocks(part.attrs.get("rule"))):
+    out = []
+    for rule in blocks(part.attrs.get("rule")):
         filt = block(rule.get("filter"))
         prefix = text(filt.get("prefix")) or text(block(filt.get("and")).get("prefix"))
-        out[text(rule.get("id")) or f"rule-{index}"] = {
-            "status": text(rule.get("status")),
-            "prefix": prefix or text(rule.get("prefix")) or "",
-            "transitions": _transitions(blocks(rule.get("transition")), "days"),
-            "expiration_days": number(block(rule.get("expiration")).get("days")) or None,
-            "noncurrent_version_expiration_days": number(
-                block(rule.get("noncurrent_version_expiration")).get("noncurrent_days")
-            )
-            or None,
-            "noncurrent_version_transitions": _transitions(
-                blocks(rule.get("noncurrent_version_transition")), "noncurrent_days"
-            ),
-            "abort_incomplete_multipart_upload_days": number(
-                block(rule.get("abort_incomplete_multipart_upload")).get("days_after_initiation")
-            )
-            or None,
-        }
-    return out
+        out.append(
+            {
+                "status": text(rule.get("status")),
+                "prefix": prefix or text(rule.get("prefix")) or "",
+                "transitions": _transitions(blocks(rule.get("transition")), "days"),
+                "expiration_days": number(block(rule.get("expiration")).get("days")) or None,
+                "noncurrent_version_expiration_days": number(
+                    block(rule.get("noncurrent_version_expiration")).get("noncurrent_days")
+                )
+                or None,
+                "noncurrent_version_transitions": _transitions(
+                    blocks(rule.get("noncurrent_version_transition")), "noncurrent_days"
+                ),
+                "abort_incomplete_multipart_upload_days": number(
+                    block(rule.get("abort_incomplete_multipart_upload")).get(
+                        "days_after_initiation"
+                    )
+                )
+                or None,
+            }
+        )
+    return keyed_rules(out, "prefix")
 
 
 def _replication(part: TfResource | None, ctx: Context) -> dict[str, Any] | None:
     if part is None:
         return None
-    rules = {}
-    for index, rule in enumerate(blocks(part.attrs.get("rule"))):
+    rules = []
+    for rule in blocks(part.attrs.get("rule")):
         dest = block(rule.get("destination"))
         criteria = block(rule.get("source_selection_criteria"))
         v2 = "filter" in rule and rule.get("filter") not in (None, [])  # the V2 rule schema
-        rules[text(rule.get("id")) or f"rule-{index}"] = {
-            "status": text(rule.get("status")),
-            "priority": number(rule.get("priority"), 0 if v2 else None),
-            "destination_bucket": ctx.resolve(text(dest.get("bucket"))),
-            "storage_class": text(dest.get("storage_class")),
-            "replica_kms_key_id": ctx.resolve(
-                text(block(dest.get("encryption_configuration")).get("replica_kms_key_id"))
-            ),
-            "sse_kms_encrypted_objects": text(
-                block(criteria.get("sse_kms_encrypted_objects")).get("status")
-            ),
-            "delete_marker_replication": text(
-                block(rule.get("delete_marker_replication")).get("status"),
-                "Disabled" if v2 else None,
-            ),
-        }
-    return {"role": ctx.resolve(text(part.attrs.get("role"))), "rules": rules}
+        rules.append(
+            {
+                "status": text(rule.get("status")),
+                "priority": number(rule.get("priority"), 0 if v2 else None),
+                "destination_bucket": ctx.resolve(text(dest.get("bucket"))),
+                "storage_class": text(dest.get("storage_class")),
+                "replica_kms_key_id": ctx.resolve(
+                    text(block(dest.get("encryption_configuration")).get("replica_kms_key_id"))
+                ),
+                "sse_kms_encrypted_objects": text(
+                    block(criteria.get("sse_kms_encrypted_objects")).get("status")
+                ),
+                "delete_marker_replication": text(
+                    block(rule.get("delete_marker_replication")).get("status"),
+                    "Disabled" if v2 else None,
+                ),
+            }
+        )
+    return {
+        "role": ctx.resolve(text(part.attrs.get("role"))),
+        "rules": keyed_rules(rules, "destination_bucket"),
+    }
 
 
 def build_bucket(res: TfResource, ctx: Context) -> Built:

@@ -138,7 +138,7 @@ def test_bucket_configuration_is_read() -> None:
         "ignore_public_acls": True,
         "restrict_public_buckets": False,
     }
-    rule = cfg["lifecycle_rules"]["archive"]
+    rule = cfg["lifecycle_rules"]["logs/"]
     assert rule["status"] == "Enabled" and rule["prefix"] == "logs/"
     assert rule["transitions"] == [
         {"days": 30, "storage_class": "STANDARD_IA"},
@@ -148,8 +148,11 @@ def test_bucket_configuration_is_read() -> None:
     assert rule["abort_incomplete_multipart_upload_days"] == 7
     replication = cfg["replication"]
     assert replication["role"].endswith("role/payment-s3-replication-role-dev")
-    assert replication["rules"]["to-replica"]["status"] == "Enabled"
-    assert replication["rules"]["to-replica"]["destination_bucket"] == f"arn:aws:s3:::{replica}"
+    # Rules are keyed by what they apply to (prefix, destination), never by their ID.
+    (key,) = replication["rules"]
+    assert key == f"arn:aws:s3:::{replica}"
+    assert replication["rules"][key]["status"] == "Enabled"
+    assert replication["rules"][key]["destination_bucket"] == f"arn:aws:s3:::{replica}"
     assert cfg["tls_only"] is True
     assert cfg["logging"] is None
 
@@ -166,7 +169,8 @@ def test_bucket_configuration_is_read() -> None:
 
     normalized = normalize_snapshot(snapshot)[bucket.key]
     assert normalized["encryption"]["kms_master_key_id"] == "alias/payment"
-    assert normalized["replication"]["rules"]["to-replica"]["destination_bucket"] == (
+    rules = normalized["replication"]["rules"]
+    assert rules["payment-audit-logs-replica"]["destination_bucket"] == (
         "payment-audit-logs-replica"
     )
     assert coverage(snapshot, "s3").status == "ok"
@@ -244,3 +248,47 @@ def test_list_failure_fails_the_service_only() -> None:
     assert (cov.status, cov.resources, cov.error) == ("error", 0, "ListBuckets: AccessDenied")
     assert coverage(snapshot, "sns").status == "ok"
     assert len(snapshot.of_type("sns.topic")) == 1
+
+
+def _lifecycle_bucket(name: str, rule_id: str, days: int) -> None:
+    s3 = client("s3")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=name,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": rule_id,
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "Transitions": [{"Days": days, "StorageClass": "STANDARD_IA"}],
+                },
+                {
+                    "ID": f"{rule_id}-uploads",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": "uploads/"},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+                },
+            ]
+        },
+    )
+
+
+def test_rule_ids_alone_are_no_difference() -> None:
+    """Lifecycle (and replication) rules pair by what they apply to: generated IDs differ."""
+    _lifecycle_bucket("payment-audit-logs-dev", "tiering", 30)
+    _lifecycle_bucket("payment-audit-logs-prod-x1", "ZmE2YjQ1ODEtOTJkMy00", 30)
+    _lifecycle_bucket("payment-audit-logs-prod-x2", "other-generated-id", 60)
+    taken = snaps(["dev", "prod-x1", "prod-x2"], "s3")
+    rules = {
+        suffix: normalize_snapshot(snapshot)[
+            resources(snapshot, "s3.bucket")["payment-audit-logs"].key
+        ]["lifecycle_rules"]
+        for suffix, snapshot in taken.items()
+    }
+    assert set(rules["dev"]) == {"all-objects", "uploads/"}
+    assert rules["prod-x1"] == rules["dev"]
+    assert rules["prod-x2"]["all-objects"]["transitions"] == [
+        {"days": 60, "storage_class": "STANDARD_IA"}
+    ]
+    assert rules["prod-x2"]["uploads/"] == rules["dev"]["uploads/"]

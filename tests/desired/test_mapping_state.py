@@ -126,20 +126,20 @@ EXPECTED: list[tuple[str, str, str, Any]] = [
         {"target_bucket": "payment-access-logs", "target_prefix": "audit/"},
     ),
     ("s3.bucket", "payment-audit-logs", "mfa_delete", "Disabled"),
-    ("s3.bucket", "payment-audit-logs", "replication.rules.replicate-all-to-us-west-2.priority", 1),
+    ("s3.bucket", "payment-audit-logs", "replication.rules.payment-audit-logs-replica.priority", 1),
     (
         "s3.bucket",
         "payment-audit-logs",
-        "replication.rules.replicate-all-to-us-west-2.replica_kms_key_id",
+        "replication.rules.payment-audit-logs-replica.replica_kms_key_id",
         "alias/payment-replica",
     ),
     (
         "s3.bucket",
         "payment-audit-logs",
-        "lifecycle_rules.audit-log-tiering.transitions",
+        "lifecycle_rules.all-objects.transitions",
         [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}],
     ),
-    ("s3.bucket", "payment-audit-logs", "lifecycle_rules.audit-log-tiering.expiration_days", None),
+    ("s3.bucket", "payment-audit-logs", "lifecycle_rules.all-objects.expiration_days", None),
     (
         "s3.bucket",
         "payment-access-logs",  # no encryption or public-access-block resource: S3's defaults

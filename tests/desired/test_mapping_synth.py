@@ -189,7 +189,7 @@ EXPECTED: list[tuple[str, str, str, Any]] = [
         {
             "role": "payment-s3-replication-role",
             "rules": {
-                "replicate-all-to-us-west-2": {
+                "payment-audit-logs-replica": {
                     "status": "Enabled",
                     "priority": 1,
                     "destination_bucket": "payment-audit-logs-replica",
@@ -206,7 +206,7 @@ EXPECTED: list[tuple[str, str, str, Any]] = [
         "payment-audit-logs",
         "lifecycle_rules",
         {
-            "audit-log-tiering": {
+            "all-objects": {
                 "status": "Enabled",
                 "prefix": "",
                 "transitions": [
