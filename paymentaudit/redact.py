@@ -74,7 +74,8 @@ def policy_document(doc: Any) -> dict[str, Any] | None:
     """A policy document in canonical form, with non-identifier condition values redacted.
 
     Accepts a JSON string or a dict. Statements become a list sorted by content;
-    Action, Resource and principal lists are sorted; single values become lists.
+    Action, Resource and principal lists are sorted; single values become lists. Statement
+    ids (Sid) are dropped: a label, like a resource id, is no difference by itself.
     """
     if doc is None or doc == "":
         return None
@@ -93,8 +94,6 @@ def policy_document(doc: Any) -> dict[str, Any] | None:
 
 def _statement(stmt: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"Effect": stmt.get("Effect")}
-    if "Sid" in stmt:
-        out["Sid"] = stmt["Sid"]
     for key in ("Action", "NotAction", "Resource", "NotResource"):
         if key in stmt:
             out[key] = _sorted_strs(stmt[key])

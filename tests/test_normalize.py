@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -254,3 +255,29 @@ def test_sandbox_environments_differ_only_where_intended(sandbox_snapshots) -> N
         for change in diff_configs(dev[key], prod[key]):
             found.add((key.type, key.logical_name, change.path))
     assert found == INTENDED
+
+
+def test_statement_ids_and_value_shapes_are_no_difference() -> None:
+    """Sids are labels; a single value and a one-item list are the same; order is not kept."""
+    from paymentaudit.redact import policy_document
+
+    dev = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Key", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "k"},
+            {"Sid": "Table", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+             "Resource": ["t"]},
+        ],
+    }  # fmt: skip
+    prod = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:GetItem"],
+             "Resource": "t"},
+            {"Sid": "Stmt1700000000000", "Effect": "Allow", "Action": "kms:Decrypt",
+             "Resource": ["k"]},
+        ],
+    }  # fmt: skip
+    assert policy_document(dev) == policy_document(json.dumps(prod))
+    wider = {**prod, "Statement": [*prod["Statement"], {"Effect": "Allow", "Action": "s3:*"}]}
+    assert policy_document(dev) != policy_document(wider)
