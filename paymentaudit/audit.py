@@ -77,7 +77,7 @@ def change_severity(
         return policy.severity_for_kind(kind, default), "", ""
     if rule.stricter(path, before, after):
         return Severity.INFO, f" (target stricter under {rule.id})", rule.remediation
-    severity = policy.severity_for_rule(rule.id, rule.severity)
+    severity = policy.severity_for_rule(rule.id, rule.change_severity(path, before, after))
     return severity, f" (governed by {rule.id})", rule.remediation
 
 

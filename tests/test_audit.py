@@ -378,3 +378,45 @@ def test_sandbox_audit_finds_every_planted_drift(sandbox_snapshots) -> None:
             assert found.get((e.kind, e.check, e.resource, e.path)) is e.severity, drift.name
     assert result.verdict == NOT_READY
     assert result.coverage and all(c.status == "ok" for c in result.coverage)
+
+
+@pytest.mark.parametrize(
+    ("added", "severity"),
+    [
+        ({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"]}, Severity.MEDIUM),
+        ({"Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::b/*"]}, Severity.HIGH),
+        ({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::b/*"]},
+         Severity.HIGH),
+    ],
+)  # fmt: skip
+def test_a_governed_policy_change_takes_the_severity_of_what_it_adds(
+    added: dict[str, Any], severity: Severity
+) -> None:
+    """IAM-WILDCARD grades its outcomes: Resource "*" alone is medium, so is the parity."""
+    base = {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": ["arn:aws:kms:k"]}
+    doc = {"Version": "2012-10-17", "Statement": [base]}
+    wider = {"Version": "2012-10-17", "Statement": [base, added]}
+    dev, prod = pair_of(
+        "iam.role", "payment-s3-replication-role",
+        {"inline_policies": {"replication": doc}}, {"inline_policies": {"replication": wider}},
+    )  # fmt: skip
+    (finding,) = parity(dev, prod)
+    assert finding.severity is severity and "governed by IAM-WILDCARD" in finding.message
+    (policy_finding,) = [f for f in audit(dev, prod).findings if f.check == "IAM-WILDCARD"] or [
+        None
+    ]
+    if severity is Severity.MEDIUM:
+        assert policy_finding is not None and policy_finding.severity is Severity.MEDIUM
+
+
+def test_default_security_group_egress_is_governed_by_sg_default_deny() -> None:
+    opened = [{"protocol": "all", "source": "0.0.0.0/0"}]
+    (finding,) = parity(
+        *pair_of("ec2.security_group", "default", {"egress": []}, {"egress": opened})
+    )
+    assert finding.severity is Severity.LOW and "governed by SG-DEFAULT-DENY" in finding.message
+    # Any other group's egress is no rule's: the default parity severity.
+    (other,) = parity(
+        *pair_of("ec2.security_group", "payment-lambda-sg", {"egress": []}, {"egress": opened})
+    )
+    assert other.severity is Severity.MEDIUM and "governed" not in other.message

@@ -163,6 +163,11 @@ class Rule:
         """True when the target is stricter than the baseline under this rule."""
         return False
 
+    def change_severity(self, path: str, baseline: Any, target: Any) -> Severity:
+        """The severity of a difference this rule governs (and the target is not stricter):
+        the rule's own, unless a rule with graded outcomes grades the change."""
+        return self.severity
+
     # -- outcome helpers ----------------------------------------------------------------
 
     def _outcome(self, status: Status, res: Resource | None, **kw: Any) -> Outcome:

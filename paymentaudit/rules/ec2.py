@@ -57,9 +57,19 @@ class SgDefaultDeny(Rule):
     remediation = "Manage the default security group (aws_default_security_group) with no rules."
     service = "ec2"
     resource_types = ("ec2.security_group",)
+    # The default group's egress (its ingress stays with SG-OPEN-INGRESS, registered first).
+    governs = (("ec2.security_group", "egress"),)
 
     def targets(self, ctx: RuleContext) -> Iterable[Resource]:
         return [g for g in ctx.of_type("ec2.security_group") if g.logical_name == "default"]
+
+    def governs_path(self, resource_type: str, path: str, resource: Resource | None = None) -> bool:
+        """Only the VPC's default security group."""
+        return (
+            super().governs_path(resource_type, path, resource)
+            and resource is not None
+            and resource.logical_name == "default"
+        )
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         rules = (ctx.attr(resource, "ingress") or []) + (ctx.attr(resource, "egress") or [])

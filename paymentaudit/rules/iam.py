@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -52,6 +53,35 @@ def is_wildcard_action(action: str) -> bool:
     return action == "*" or action.endswith(":*")
 
 
+def statement_severity(stmt: Mapping[str, Any]) -> Severity | None:
+    """What an Allow statement breaks: HIGH for Action * / service:* / NotAction, MEDIUM for
+    Resource "*" on actions that support named resources, None for neither."""
+    if stmt.get("Effect") != "Allow":
+        return None
+    actions = stmt.get("Action", [])
+    actions = [actions] if isinstance(actions, str) else actions
+    if "NotAction" in stmt or any(is_wildcard_action(a) for a in actions):
+        return Severity.HIGH
+    resources = stmt.get("Resource", [])
+    resources = [resources] if isinstance(resources, str) else resources
+    if "*" in resources and any(a.lower() not in RESOURCE_STAR_ALLOWED for a in actions):
+        return Severity.MEDIUM
+    return None
+
+
+def _statements(value: Any) -> Iterator[Mapping[str, Any]]:
+    """Every policy statement inside a value (a role's policies, one document, a list)."""
+    if isinstance(value, Mapping):
+        if "Effect" in value:
+            yield value
+            return
+        for child in value.values():
+            yield from _statements(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _statements(child)
+
+
 @register
 class IamWildcard(Rule):
     id = "IAM-WILDCARD"
@@ -99,3 +129,17 @@ class IamWildcard(Rule):
             )
         else:
             yield self.passed(resource, "policies")
+
+    def change_severity(self, path: str, baseline: Any, target: Any) -> Severity:
+        """A policy change that adds a wildcard statement is as severe as what it adds (high
+        for wildcard actions, medium for Resource "*"); any other change: the rule's."""
+        before = {json.dumps(s, sort_keys=True, default=str) for s in _statements(baseline)}
+        added = [
+            s
+            for s in _statements(target)
+            if json.dumps(s, sort_keys=True, default=str) not in before
+        ]
+        found = [sev for sev in map(statement_severity, added) if sev is not None]
+        if not found:
+            return self.severity
+        return min(found, key=lambda sev: sev.rank)  # the most severe
