@@ -80,6 +80,15 @@ def _label(a: Any, b: Any) -> str:
     return ""
 
 
+def render(change: Change) -> str:
+    """A change as one line for matching: ``+ <json>``, ``- <json>`` or ``~ <json> -> <json>``."""
+    if change.sign == "+":
+        return f"+ {_key(change.new)}"
+    if change.sign == "-":
+        return f"- {_key(change.old)}"
+    return f"~ {_key(change.old)} -> {_key(change.new)}"
+
+
 def short(value: Any, limit: int = 80) -> str:
     """A value for a message: JSON cut to ``limit`` characters, ``(none)`` for None."""
     if value is None:

@@ -21,6 +21,11 @@ in the working directory's pyproject.toml::
     target = "db.r6g.large"
     reason = "prod is sized up"
 
+    [[expected]]                          # or: only when every element-level change
+    resource = "payment-lambda-role"      # matches one of these globs ("+ <json>" only in
+    path = "inline_policies*"             # the target, "- <json>" only in the baseline,
+    changes = ["+ *:parameter/dev*"]      # "~ <json> -> <json>" changed)
+
 Every error names the file, the key and the reason.
 """
 
@@ -34,13 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from paymentaudit import rules
+from paymentaudit.changes import changes, render
 from paymentaudit.errors import PolicyError
 from paymentaudit.model import Finding, Kind, Severity
 
 _TOP_KEYS = {"disable", "severity", "ignore", "expected"}
 _MATCH_KEYS = ("resource", "type", "path", "check", "service", "kind")
 _IGNORE_KEYS = {*_MATCH_KEYS, "reason"}
-_EXPECTED_KEYS = {"resource", "type", "path", "service", "baseline", "target", "reason"}
+_EXPECTED_KEYS = {"resource", "type", "path", "service", "baseline", "target", "changes", "reason"}
 _KIND_KEYS = {"parity", "missing", "unexpected", "drift"}
 
 
@@ -73,6 +79,7 @@ class Expected:
     target: Any = None
     has_baseline: bool = False
     has_target: bool = False
+    changes: tuple[str, ...] | None = None  # globs every element-level change must match
 
     def matches(self, finding: Finding) -> bool:
         """True for a parity finding this declaration expects."""
@@ -80,7 +87,14 @@ class Expected:
             return False
         if self.has_baseline and finding.baseline_value != self.baseline:
             return False
-        return not (self.has_target and finding.actual != self.target)
+        if self.has_target and finding.actual != self.target:
+            return False
+        if self.changes is None:
+            return True
+        found = [render(c) for c in changes(finding.baseline_value, finding.actual)]
+        return bool(found) and all(
+            any(fnmatch.fnmatchcase(line, glob) for glob in self.changes) for line in found
+        )
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,13 @@ def parse(data: Mapping[str, Any], source: str) -> Policy:
     )
     expected = []
     for i, entry in enumerate(_tables(data.get("expected", []), "expected", fail)):
+        globs = entry.get("changes")
+        if globs is not None and (
+            not isinstance(globs, list)
+            or not globs
+            or not all(isinstance(g, str) and g for g in globs)
+        ):
+            raise fail(f"expected[{i}].changes", "expected a non-empty list of glob strings")
         expected.append(
             Expected(
                 _matcher(entry, f"expected[{i}]", _EXPECTED_KEYS, fail),
@@ -163,6 +184,7 @@ def parse(data: Mapping[str, Any], source: str) -> Policy:
                 target=entry.get("target"),
                 has_baseline="baseline" in entry,
                 has_target="target" in entry,
+                changes=tuple(globs) if globs is not None else None,
             )
         )
     return Policy(

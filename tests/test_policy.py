@@ -114,6 +114,8 @@ ERRORS = [
     ('ignore = "everything"', "ignore", "expected an array of tables"),
     ('[[expected]]\npath = "x"\ncheck = "DDB-PITR"', "expected[0].check", "unknown key"),
     ('[[expected]]\nresource = "a"\n[[expected]]\nkind = "parity"', "expected[1].kind", "unknown"),
+    ('[[expected]]\npath = "x"\nchanges = "+ *"', "expected[0].changes", "list of glob strings"),
+    ('[[expected]]\npath = "x"\nchanges = []', "expected[0].changes", "non-empty list"),
 ]
 
 
@@ -163,10 +165,35 @@ def test_pyproject_errors_name_the_table(tmp_path: Path) -> None:
         from_pyproject(tmp_path)
 
 
-def test_the_repositorys_own_policy_is_valid() -> None:
+def _role_finding(extra: dict) -> Finding:
+    statement = {"Effect": "Allow", "Action": ["ssm:GetParameter"],
+                 "Resource": ["arn:aws:ssm:us-east-1:<account>:parameter/<ssm>/*"]}  # fmt: skip
+    wider = {**statement, "Resource": [*statement["Resource"], *extra["resources"]]}
+    return _finding(
+        resource_type="iam.role",
+        resource="payment-lambda-role",
+        path="inline_policies.payment-lambda-policy-<env>.Statement",
+        baseline_value=[statement],
+        actual=[wider, *extra["statements"]],
+    )
+
+
+def test_the_repositorys_own_policy_is_valid_and_narrow() -> None:
     root = Path(__file__).resolve().parents[1]
     policy = from_pyproject(root)
     assert policy is not None
+    dev_reads = ["arn:aws:ssm:us-east-1:<account>:parameter/dev",
+                 "arn:aws:ssm:us-east-1:<account>:parameter/dev/*"]  # fmt: skip
+    expected = _role_finding({"resources": dev_reads, "statements": []})
+    assert policy.expectation(expected) is not None
+    # Anything else changed in the same policies is not covered by that declaration.
+    widened = _role_finding(
+        {"resources": dev_reads, "statements": [{"Effect": "Allow", "Action": ["s3:*"]}]}
+    )
+    assert policy.expectation(widened) is None
+    other = _role_finding({"resources": ["arn:aws:ssm:us-east-1:<account>:parameter/*"],
+                           "statements": []})  # fmt: skip
+    assert policy.expectation(other) is None
 
 
 JSON = st.recursive(
