@@ -72,13 +72,16 @@ def change_severity(
     (info when ``after`` is stricter), else the kind's default; remediation '' without a rule.
     Shared by parity, drift and since findings."""
     rule = governing_rule(rules, resource_type, path, resource)
+    default = Severity.LOW if low_impact(path) else Severity.MEDIUM
     if rule is None:
-        default = Severity.LOW if low_impact(path) else Severity.MEDIUM
         return policy.severity_for_kind(kind, default), "", ""
     if rule.stricter(path, before, after):
         return Severity.INFO, f" (target stricter under {rule.id})", rule.remediation
-    severity = policy.severity_for_rule(rule.id, rule.change_severity(path, before, after))
-    return severity, f" (governed by {rule.id})", rule.remediation
+    graded = rule.change_severity(path, before, after, resource)
+    if graded is None:
+        note = f" (under {rule.id}, but no violation of it)"
+        return policy.severity_for_kind(kind, default), note, rule.remediation
+    return policy.severity_for_rule(rule.id, graded), f" (governed by {rule.id})", rule.remediation
 
 
 def _resource_index(snapshot: Snapshot | None) -> dict[ResourceKey, Resource]:

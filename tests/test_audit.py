@@ -386,7 +386,7 @@ def test_sandbox_audit_finds_every_planted_drift(sandbox_snapshots) -> None:
         ({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"]}, Severity.MEDIUM),
         ({"Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::b/*"]}, Severity.HIGH),
         ({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::b/*"]},
-         Severity.HIGH),
+         Severity.MEDIUM),
     ],
 )  # fmt: skip
 def test_a_governed_policy_change_takes_the_severity_of_what_it_adds(
@@ -401,12 +401,11 @@ def test_a_governed_policy_change_takes_the_severity_of_what_it_adds(
         {"inline_policies": {"replication": doc}}, {"inline_policies": {"replication": wider}},
     )  # fmt: skip
     (finding,) = parity(dev, prod)
-    assert finding.severity is severity and "governed by IAM-WILDCARD" in finding.message
-    (policy_finding,) = [f for f in audit(dev, prod).findings if f.check == "IAM-WILDCARD"] or [
-        None
-    ]
-    if severity is Severity.MEDIUM:
-        assert policy_finding is not None and policy_finding.severity is Severity.MEDIUM
+    assert finding.severity is severity and "IAM-WILDCARD" in finding.message
+    # The rule's own finding on the target agrees (none when nothing is a wildcard).
+    rule_findings = [f.severity for f in audit(dev, prod).findings if f.check == "IAM-WILDCARD"]
+    wildcard = added["Resource"] == ["*"] or any(a.endswith("*") for a in added["Action"])
+    assert rule_findings == ([severity] if wildcard else [])
 
 
 def test_default_security_group_egress_is_governed_by_sg_default_deny() -> None:
@@ -420,3 +419,59 @@ def test_default_security_group_egress_is_governed_by_sg_default_deny() -> None:
         *pair_of("ec2.security_group", "payment-lambda-sg", {"egress": []}, {"egress": opened})
     )
     assert other.severity is Severity.MEDIUM and "governed" not in other.message
+
+
+SG_RULE = {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "source": "payment-lambda-sg"}
+FORWARD = {"type": "forward", "target_groups": {"payment-blue": 100, "payment-green": 0}}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "logical", "path", "dev_value", "prod_value", "severity", "note"),
+    [
+        # Open to the internet: what SG-OPEN-INGRESS forbids.
+        ("ec2.security_group", "payment-rds-sg", "ingress", [SG_RULE],
+         [SG_RULE, {**SG_RULE, "source": "0.0.0.0/0"}], Severity.CRITICAL,
+         "governed by SG-OPEN-INGRESS"),
+        # A group replaced by the VPC CIDR: a difference, not a violation.
+        ("ec2.security_group", "payment-rds-sg", "ingress", [SG_RULE],
+         [{**SG_RULE, "source": "10.0.0.0/16"}], Severity.MEDIUM,
+         "under SG-OPEN-INGRESS, but no violation of it"),
+        # 80/443 from anywhere is allowed on the ALB's group only.
+        ("ec2.security_group", "payment-alb-sg", "ingress", [],
+         [{"protocol": "tcp", "from_port": 443, "to_port": 443, "source": "0.0.0.0/0"}],
+         Severity.MEDIUM, "no violation"),
+        # The listener forwards to neither blue nor green: ALB-BLUE-GREEN's concern.
+        ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
+         [{"type": "forward", "target_groups": {"payment-canary": 100}}], Severity.HIGH,
+         "governed by ALB-BLUE-GREEN"),
+        # Blue only is allowed ("forwards to one of them"): a plain difference.
+        ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
+         [{"type": "forward", "target_groups": {"payment-blue": 100}}], Severity.MEDIUM,
+         "no violation"),
+        # A cutover in progress (weights moved): still blue/green, a plain difference.
+        ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
+         [{"type": "forward", "target_groups": {"payment-blue": 0, "payment-green": 100}}],
+         Severity.MEDIUM, "no violation"),
+    ],
+)  # fmt: skip
+def test_a_governed_change_is_graded_by_whether_it_violates_the_rule(
+    resource_type: str,
+    logical: str,
+    path: str,
+    dev_value: Any,
+    prod_value: Any,
+    severity: Severity,
+    note: str,
+) -> None:
+    top, _, rest = path.partition(".")
+
+    def config(value: Any) -> dict[str, Any]:
+        if not rest:
+            return {top: value}
+        listener, _, leaf = rest.partition(".")
+        return {top: {listener: {leaf: value}}}
+
+    dev, prod = pair_of(resource_type, logical, config(dev_value), config(prod_value))
+    (finding,) = parity(dev, prod)
+    assert finding.path == path
+    assert finding.severity is severity and note in finding.message, finding.message

@@ -163,9 +163,12 @@ class Rule:
         """True when the target is stricter than the baseline under this rule."""
         return False
 
-    def change_severity(self, path: str, baseline: Any, target: Any) -> Severity:
-        """The severity of a difference this rule governs (and the target is not stricter):
-        the rule's own, unless a rule with graded outcomes grades the change."""
+    def change_severity(
+        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+    ) -> Severity | None:
+        """The severity of a difference this rule governs (the target not stricter): the
+        rule's own; a rule that can tell may grade it, or return None when the target value
+        is no violation of the rule (the difference then has the default parity severity)."""
         return self.severity
 
     # -- outcome helpers ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from paymentaudit.model import Resource, Severity
 from paymentaudit.rules import register
@@ -25,16 +26,22 @@ class SgOpenIngress(Rule):
     resource_types = ("ec2.security_group",)
     governs = (("ec2.security_group", "ingress"),)
 
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        is_alb = "alb" in resource.logical_name.split("-")
-        open_rules = []
-        for rule in ctx.attr(resource, "ingress") or []:
-            if rule.get("source") not in OPEN_SOURCES:
+    @staticmethod
+    def open_rules(group_name: str, ingress: Any) -> list[dict[str, Any]]:
+        """The ingress rules open to the internet that the group may not have."""
+        is_alb = "alb" in group_name.split("-")
+        found = []
+        for rule in ingress if isinstance(ingress, list) else []:
+            if not isinstance(rule, dict) or rule.get("source") not in OPEN_SOURCES:
                 continue
             port = rule.get("from_port")
             if is_alb and port == rule.get("to_port") and port in ALB_PUBLIC_PORTS:
                 continue
-            open_rules.append(rule)
+            found.append(rule)
+        return found
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        open_rules = self.open_rules(resource.logical_name, ctx.attr(resource, "ingress") or [])
         yield self.expect(
             resource,
             "ingress",
@@ -47,6 +54,14 @@ class SgOpenIngress(Rule):
                 for r in open_rules
             ),
         )
+
+    def change_severity(
+        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+    ) -> Severity | None:
+        """Critical when the target's ingress is open to the internet; any other ingress
+        change (a security group replaced by a CIDR, a port) is a plain difference."""
+        name = resource.logical_name if resource is not None else ""
+        return self.severity if self.open_rules(name, target) else None
 
 
 @register

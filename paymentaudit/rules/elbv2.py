@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from paymentaudit.model import Resource, Severity
 from paymentaudit.rules import register
@@ -31,6 +32,22 @@ def group_colors(ctx: RuleContext) -> set[str]:
     }
 
 
+COLOURS = ("blue", "green")
+
+
+def _target_groups(value: Any) -> Iterator[list[str]]:
+    """The target group names of every forward inside a (normalized) listeners value."""
+    if isinstance(value, dict):
+        groups = value.get("target_groups")
+        if isinstance(groups, dict):
+            yield [str(k) for k in groups]
+        for child in value.values():
+            yield from _target_groups(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _target_groups(child)
+
+
 @register
 class AlbBlueGreen(Rule):
     id = "ALB-BLUE-GREEN"
@@ -42,6 +59,7 @@ class AlbBlueGreen(Rule):
     )
     service = "elbv2"
     resource_types = ("elbv2.load_balancer",)
+    governs = (("elbv2.load_balancer", "listeners*"),)
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         ctx.attr(resource, "listeners")
@@ -61,6 +79,17 @@ class AlbBlueGreen(Rule):
             {"target_groups": sorted(colors), "forwards_to": sorted(forwarded_colors)},
             "no blue/green pair behind the listener: a cutover cannot be a weight change",
         )
+
+    def change_severity(
+        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+    ) -> Severity | None:
+        """High when the listener's forward no longer reaches a blue or green group (a weight
+        shift between them, a port or a protocol is a plain difference)."""
+        forwards = list(_target_groups(target))
+        if not forwards and "default_actions" not in path and path != "listeners":
+            return None
+        reaches = any(c in name for names in forwards for name in names for c in COLOURS)
+        return None if reaches else self.severity
 
 
 @register

@@ -130,16 +130,16 @@ class IamWildcard(Rule):
         else:
             yield self.passed(resource, "policies")
 
-    def change_severity(self, path: str, baseline: Any, target: Any) -> Severity:
-        """A policy change that adds a wildcard statement is as severe as what it adds (high
-        for wildcard actions, medium for Resource "*"); any other change: the rule's."""
-        before = {json.dumps(s, sort_keys=True, default=str) for s in _statements(baseline)}
-        added = [
-            s
-            for s in _statements(target)
-            if json.dumps(s, sort_keys=True, default=str) not in before
-        ]
+    def change_severity(
+        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+    ) -> Severity | None:
+        """As severe as the wildcard statements the change adds (high for wildcard actions,
+        medium for Resource "*"); a change that adds none is no violation of this rule."""
+        before = {_json(s) for s in _statements(baseline)}
+        added = [s for s in _statements(target) if _json(s) not in before]
         found = [sev for sev in map(statement_severity, added) if sev is not None]
-        if not found:
-            return self.severity
-        return min(found, key=lambda sev: sev.rank)  # the most severe
+        return min(found, key=lambda sev: sev.rank) if found else None  # the most severe
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
