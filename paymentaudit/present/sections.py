@@ -85,7 +85,8 @@ def _sides(result: AuditResult) -> list[str]:
 
 
 # Differing target cells: a finding at or above low (pink); only info findings, that is a
-# stricter target or a declared expected difference (green); no finding left (grey: ignored).
+# stricter target or a declared expected difference (green); no finding (grey: ignored by the
+# policy, or an attribute not compared).
 DIFF_COLOURS = {"finding": "#fde2e2", "info": "#dcfce7", "none": "#f3f4f6", "other": "#e0ecff"}
 
 
@@ -228,8 +229,12 @@ def _summary_line(result: AuditResult, key: str) -> str:
     ]
     outcomes = [o for o in result.outcomes if _outcome_section(o) == key]
     passed = sum(1 for o in outcomes if o.status is Status.PASS)
+    services_of = _services_by_key(result)
     pairs = [
-        p for p in result.pairs if section_of(_pair_service(result, p), p.key.logical_name) == key
+        p
+        for p in result.pairs
+        if section_of(services_of.get(p.key, p.key.type.split(".", 1)[0]), p.key.logical_name)
+        == key
     ]
     changed = sum(1 for p in pairs if p.status != "equal")
     parts = [
@@ -259,13 +264,13 @@ def _outcome_section(outcome: Outcome) -> str | None:
     return section_of(service, outcome.resource)
 
 
-def _pair_service(result: AuditResult, pair: Any) -> str:
-    for snap in (result.target, result.baseline):
+def _services_by_key(result: AuditResult) -> dict[Any, str]:
+    """Each compared resource's service, by pairing key (target first)."""
+    out: dict[Any, str] = {}
+    for snap in (result.baseline, result.target):
         if snap is not None:
-            for r in snap.resources:
-                if r.key == pair.key:
-                    return r.service
-    return pair.key.type.split(".", 1)[0]
+            out.update({r.key: r.service for r in snap.resources})
+    return out
 
 
 def _swatch(colour: str, text: str) -> str:
@@ -276,7 +281,7 @@ LEGEND = (
     '<span style="font-weight:400;font-size:12px;color:#4b5563;margin-left:14px">'
     + _swatch(DIFF_COLOURS["finding"], "target differs: a finding")
     + _swatch(DIFF_COLOURS["info"], "target differs: info (stricter or expected)")
-    + _swatch(DIFF_COLOURS["none"], "target differs: ignored by the policy")
+    + _swatch(DIFF_COLOURS["none"], "target differs: no finding (ignored, not compared)")
     + _swatch(DIFF_COLOURS["other"], "baseline / desired value")
     + "· long values expand on click</span>"
 )
