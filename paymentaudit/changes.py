@@ -26,7 +26,8 @@ class Change:
     new: Any = None
 
 
-def _key(value: Any) -> str:
+def canonical_json(value: Any) -> str:
+    """A value as JSON with sorted keys: equal values give equal text (set and sort keys)."""
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -48,10 +49,10 @@ def _walk(old: Any, new: Any, path: str, depth: int) -> Iterator[Change]:
                 yield from _walk(old[k], new[k], sub, depth + 1)
         return
     if isinstance(old, list) and isinstance(new, list) and depth < MAX_DEPTH:
-        old_keys = {_key(x) for x in old}
-        new_keys = {_key(x) for x in new}
-        added = [x for x in new if _key(x) not in old_keys]
-        removed = [x for x in old if _key(x) not in new_keys]
+        old_keys = {canonical_json(x) for x in old}
+        new_keys = {canonical_json(x) for x in new}
+        added = [x for x in new if canonical_json(x) not in old_keys]
+        removed = [x for x in old if canonical_json(x) not in new_keys]
         if not added and not removed:
             yield Change("~", path + " (order)", old, new)
             return
@@ -83,10 +84,10 @@ def _label(a: Any, b: Any) -> str:
 def render(change: Change) -> str:
     """A change as one line for matching: ``+ <json>``, ``- <json>`` or ``~ <json> -> <json>``."""
     if change.sign == "+":
-        return f"+ {_key(change.new)}"
+        return f"+ {canonical_json(change.new)}"
     if change.sign == "-":
-        return f"- {_key(change.old)}"
-    return f"~ {_key(change.old)} -> {_key(change.new)}"
+        return f"- {canonical_json(change.old)}"
+    return f"~ {canonical_json(change.old)} -> {canonical_json(change.new)}"
 
 
 def short(value: Any, limit: int = 80) -> str:

@@ -3,9 +3,9 @@ replication, policy and logging."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from paymentaudit.changes import canonical_json
 from paymentaudit.collectors.base import Built, Call, Collector, Item, Scope
 from paymentaudit.redact import is_tls_only, policy_document
 
@@ -24,7 +24,7 @@ def keyed_rules(rules: list[dict[str, Any]], key: str) -> dict[str, dict[str, An
     destination), not by their ID: IDs are often generated, and an ID alone is no difference.
     A second rule with the same key gets ``#2``, and so on."""
     out: dict[str, dict[str, Any]] = {}
-    for rule in sorted(rules, key=lambda r: json.dumps(r, sort_keys=True, default=str)):
+    for rule in sorted(rules, key=canonical_json):
         base = str(rule.get(key) or "all-objects")
         name, n = base, 1
         while name in out:

@@ -24,6 +24,7 @@ from paymentaudit.present.markup import (
 )
 from paymentaudit.present.tables import findings_table, styled
 from paymentaudit.rules.base import Outcome
+from paymentaudit.rules.lambda_ import LAMBDA_LOG_PREFIX
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -65,14 +66,13 @@ SECTIONS: tuple[Section, ...] = (
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 _SECTION_OF_SERVICE = {svc: s.key for s in reversed(SECTIONS) for svc in s.services}
-FUNCTION_LOG_PREFIX = "/aws/lambda/"
 
 
 def section_of(service: str, resource: str = "") -> str | None:
     """The section that shows a resource: a function's log group (/aws/lambda/...) goes
     with Lambda, any other log group (VPC flow logs) with CloudWatch; None: no section."""
     if service == "logs":
-        return "lambda" if resource.startswith(FUNCTION_LOG_PREFIX) else "cloudwatch"
+        return "lambda" if resource.startswith(LAMBDA_LOG_PREFIX) else "cloudwatch"
     return _SECTION_OF_SERVICE.get(service)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from paymentaudit.changes import canonical_json
 from paymentaudit.model import Resource, Severity
 from paymentaudit.rules import register
 from paymentaudit.rules.base import Outcome, Rule, RuleContext
@@ -135,11 +135,7 @@ class IamWildcard(Rule):
     ) -> Severity | None:
         """As severe as the wildcard statements the change adds (high for wildcard actions,
         medium for Resource "*"); a change that adds none is no violation of this rule."""
-        before = {_json(s) for s in _statements(baseline)}
-        added = [s for s in _statements(target) if _json(s) not in before]
+        before = {canonical_json(s) for s in _statements(baseline)}
+        added = [s for s in _statements(target) if canonical_json(s) not in before]
         found = [sev for sev in map(statement_severity, added) if sev is not None]
         return min(found, key=lambda sev: sev.rank) if found else None  # the most severe
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
