@@ -10,6 +10,10 @@ CHECKOV_VENV := $(VENV)/tools/checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 # checkov pins old shared libraries (urllib3 1.x, networkx 2.x): it lives in its own venv.
 CHECKOV_VERSION ?= 3.3.30
+ZIZMOR_VENV := $(VENV)/tools/zizmor
+ZIZMOR := $(ZIZMOR_VENV)/bin/zizmor
+# zizmor, the GitHub Actions security lint, run over .github/workflows/: its own venv too.
+ZIZMOR_VERSION ?= 1.32.0
 # CDK Terrain, the maintained fork of CDKTF, in its own venv: the tests synthesize the stack with it too.
 CDKTN_VENV := $(VENV)/tools/cdktn
 CDKTN_PY := $(CDKTN_VENV)/bin/python
@@ -40,6 +44,10 @@ $(CHECKOV):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip --disable-pip-version-check -q install 'checkov==$(CHECKOV_VERSION)'
 
+$(ZIZMOR):
+	$(PYTHON) -m venv $(ZIZMOR_VENV)
+	$(ZIZMOR_VENV)/bin/python -m pip --disable-pip-version-check -q install 'zizmor==$(ZIZMOR_VERSION)'
+
 $(CDKTN_VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(CDKTN_VENV)
 	$(CDKTN_PY) -m pip --disable-pip-version-check -q install 'cdktn>=0.22' 'cdktn-provider-aws>=23' 'constructs>=10.3'
@@ -58,8 +66,9 @@ format: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.stamp-dev $(CHECKOV) $(CDKTN_VENV)/.stamp lint
-	CHECKOV_BIN=$(abspath $(CHECKOV)) CDKTN_PYTHON=$(abspath $(CDKTN_PY)) $(PY) -m pytest
+test: $(VENV)/.stamp-dev $(CHECKOV) $(ZIZMOR) $(CDKTN_VENV)/.stamp lint
+	$(ZIZMOR) --offline --strict-collection .github/workflows/
+	CHECKOV_BIN=$(abspath $(CHECKOV)) ZIZMOR_BIN=$(abspath $(ZIZMOR)) CDKTN_PYTHON=$(abspath $(CDKTN_PY)) $(PY) -m pytest
 
 bench: $(VENV)/.stamp-dev
 	$(PY) -m bench

@@ -1,6 +1,6 @@
 """One compare case in a fresh process: ``python -m bench.compare_child --size N``.
 
-What "compare" times: ``paymentaudit.audit.audit(baseline, target, run_rules=False)``, the
+What "compare" times: ``paymentaudit.audit(baseline, target, run_rules=False)``, the
 compare engine end to end: normalize both snapshots, drop what only one side could read,
 pair by (type, logical name), DeepDiff the pairs whose normalized configurations differ,
 build the parity findings, apply the policy, sort. Readiness rules are not included; they

@@ -187,7 +187,7 @@ sandbox's server, `paymentaudit.sandbox.server`, so the server does not compete 
 audit for the GIL). It holds the payment stack x1, x10 and x50 inside ONE environment
 (`bench`): copy *i* is provisioned by the sandbox's own components through an `Env` whose
 `name()` inserts the copy index (`payment-sessions-007-bench`), with ten SSM parameters per
-copy; 51 resources per copy. Each snapshot (`paymentaudit.snapshot.take`, both regions,
+copy; 51 resources per copy. Each snapshot (`paymentaudit.engine.run.take`, both regions,
 every collector) runs in a fresh process with {latency} ms slept in a botocore
 `before-send` hook before every request, modelling a real round trip. *Concurrent* is the
 default pool ({workers} workers); *sequential* is the same collectors with
@@ -212,7 +212,7 @@ lifecycle rules, listeners, security group rules, ARNs with account ids, `vpc-`/
 `subnet-` ids, KMS key UUIDs, ELB hashes, environment words); the baseline is `dev` in one
 account, the target `prod-b7k2` in another with its own ids; exactly 1% of the target's
 resources have one attribute changed. *Compare* times
-`paymentaudit.audit.audit(baseline, target, run_rules=False)`: normalize both snapshots,
+`paymentaudit.findings.evaluate.audit(baseline, target, run_rules=False)`: normalize both snapshots,
 drop what one side could not read, pair by (type, logical name), DeepDiff only the pairs
 whose normalized configurations differ, build the parity findings, apply the policy and
 sort. Readiness rules are NOT included (timed apart: *rules s*). The *whole DeepDiff* is

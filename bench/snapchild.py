@@ -1,6 +1,6 @@
 """One measured snapshot, in a fresh process: ``python -m bench.snapchild URL ACCOUNT ...``.
 
-Runs ``paymentaudit.snapshot.take`` against the moto server at URL with a fixed latency
+Runs ``paymentaudit.engine.run.take`` against the moto server at URL with a fixed latency
 injected before every request (a botocore ``before-send`` hook that sleeps), and prints one
 JSON line: wall time of ``take``, API calls, the engine's longest chain of dependent calls,
 resources and any coverage error.
@@ -39,7 +39,7 @@ def main() -> None:
 
     from paymentaudit import snapshot
     from paymentaudit.aws import Connection
-    from paymentaudit.collect import Engine
+    from paymentaudit.engine.scheduler import Engine
     from paymentaudit.sandbox import CREDENTIALS
 
     engines: list[Engine] = []

@@ -23,7 +23,7 @@ from typing import Any
 
 from paymentaudit.model import Coverage, Resource
 from paymentaudit.naming import environment_word, logical_name, ssm_logical_name
-from paymentaudit.snapshot import Snapshot
+from paymentaudit.snapshots import Snapshot
 
 RESOURCES_PER_COPY = 45
 BASELINE_SUFFIX, BASELINE_ACCOUNT = "dev", "380864526697"

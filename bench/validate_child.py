@@ -43,8 +43,8 @@ def _wrap(module: Any, attr: str, name: str) -> None:
 def instrument() -> dict[str, Any]:
     """Install the timers; returns what was found (the notebook reporter may be absent)."""
     sandbox = importlib.import_module("paymentaudit.sandbox")
-    audit = importlib.import_module("paymentaudit.audit")
-    validate = importlib.import_module("paymentaudit.validate")
+    audit = importlib.import_module("paymentaudit.findings.evaluate")
+    validate = importlib.import_module("paymentaudit.api.validation")
     _wrap(sandbox, "build", "provision_build")
     _wrap(audit, "evaluate_rules", "rules")
 

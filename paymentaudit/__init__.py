@@ -1,12 +1,12 @@
 """paymentaudit: readiness evidence for the payment platform's AWS environments.
 
-Notebook entry points::
+Notebook entry points (plain functions; see ``paymentaudit.api``)::
 
     import paymentaudit
-    prod = paymentaudit.snapshot("prod-abc123", profile="...")   # a Snapshot
-    dev = paymentaudit.snapshot("dev", profile="...")
-    result = paymentaudit.compare(dev, prod)                     # an AuditResult
-    result.findings_frame()
+    conn = paymentaudit.connect(profile="prod-readonly")
+    prod = paymentaudit.snapshot("prod-abc123", connection=conn)
+    dev = paymentaudit.snapshot("dev", connection=conn)
+    result = paymentaudit.audit(dev, prod)
 """
 
 from __future__ import annotations
@@ -14,15 +14,32 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from paymentaudit.version import __version__
 
-_LAZY = {"snapshot", "compare", "audit", "validate", "load"}
+__all__ = ["__version__"]
+
+# Imported on first use, to keep `import paymentaudit` (and the CLI's start) light.
+_API = {
+    "connect",
+    "snapshot",
+    "audit",
+    "validate",
+    "diff",
+    "render",
+    "load_report",
+    "load_snapshot",
+    "Options",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the notebook entry points on first use (keeps `import paymentaudit` light)."""
-    if name == "load":
-        return importlib.import_module("paymentaudit.snapshot").load
-    if name in _LAZY:
-        return importlib.import_module(f"paymentaudit.{name}")
+    """The library entry points, from ``paymentaudit.api``; ``frames`` for pandas views."""
+    if name in _API:
+        return getattr(importlib.import_module("paymentaudit.api"), name)
+    if name == "frames":
+        return importlib.import_module("paymentaudit.frames")
     raise AttributeError(f"module 'paymentaudit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_API, "frames"})

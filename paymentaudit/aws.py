@@ -215,6 +215,39 @@ def describe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who the audit runs as."""
+
+    account_id: str
+    arn: str
+    partition: str
+
+
+def whoami(connection: Connection) -> Identity:
+    """Check credentials and endpoint with sts:GetCallerIdentity; InputError when unusable."""
+    clients = Clients(connection, {"sts": {"GetCallerIdentity"}}, max_attempts=2)
+    where = connection.endpoint_url or "AWS"
+    try:
+        ident = clients.client("sts").get_caller_identity()
+    except botocore.exceptions.NoCredentialsError:
+        raise InputError(
+            "no AWS credentials found: set AWS_PROFILE or --profile, export AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, or use --sandbox"
+        ) from None
+    except botocore.exceptions.EndpointConnectionError:
+        raise InputError(f"cannot connect to {where}: connection refused or unreachable") from None
+    except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError):
+        raise InputError(f"cannot connect to {where}: timed out") from None
+    except botocore.exceptions.ClientError as exc:
+        raise InputError(f"AWS rejected the credentials: {error_code(exc)}") from None
+    except botocore.exceptions.BotoCoreError as exc:
+        raise InputError(f"cannot use the AWS configuration: {type(exc).__name__}") from None
+    arn = ident.get("Arn", "")
+    partition = arn.split(":")[1] if arn.count(":") >= 2 else "aws"
+    return Identity(account_id=ident.get("Account", ""), arn=arn, partition=partition)
+
+
 # The botocore errors a collector call may raise and that the audit records per call
 # instead of failing the run.
 AWS_ERRORS: tuple[type[BaseException], ...] = (

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from paymentaudit.model import canonical_json
+
 # How far a list of one changed element is followed into that element (Statement -> Resource).
 MAX_DEPTH = 4
 
@@ -24,11 +26,6 @@ class Change:
     path: str  # below the attribute: "" (the value itself), ".key", "[]" (a list element)
     old: Any = None
     new: Any = None
-
-
-def canonical_json(value: Any) -> str:
-    """A value as JSON with sorted keys: equal values give equal text (set and sort keys)."""
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 def changes(old: Any, new: Any, path: str = "", depth: int = 0) -> list[Change]:
@@ -98,11 +95,36 @@ def short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def describe(path: str, old: Any, new: Any, old_label: str, new_label: str, limit: int = 3) -> str:
-    """A one-line message: what differs at ``path`` between the two sides, element by element."""
+def describe(
+    path: str,
+    old: Any,
+    new: Any,
+    old_label: str,
+    new_label: str,
+    limit: int = 3,
+    *,
+    earlier: bool = False,
+) -> str:
+    """A one-line message: what differs at ``path`` between the two sides, element by element.
+
+    Two environments read "80 in dev, 90 in prod-abc123"; with ``earlier`` (the same
+    environment at two times, ``old_label`` the earlier time) "was 80 at 2026-11-29 19:00Z,
+    now 90".
+    """
     found = changes(old, new)
+
+    def both(where: str, a: Any, b: Any) -> str:
+        if earlier:
+            return f"{where}: was {short(a)} at {old_label}, now {short(b)}"
+        return f"{where}: {short(a)} in {old_label}, {short(b)} in {new_label}"
+
+    def only(values: str, in_new: bool) -> str:
+        if earlier:
+            return f"{values} {'only now' if in_new else f'only at {old_label}'}"
+        return f"{values} only in {new_label if in_new else old_label}"
+
     if len(found) == 1 and found[0].path == "":
-        return f"{path}: {short(old)} in {old_label}, {short(new)} in {new_label}"
+        return both(path, old, new)
     # Elements one side lacks at the same place are listed together.
     groups: dict[tuple[str, str], list[Change]] = {}
     for i, c in enumerate(found):
@@ -114,10 +136,10 @@ def describe(path: str, old: Any, new: Any, old_label: str, new_label: str, limi
         where = f"{path}{c.path}"
         if sign in "+-":
             values = ", ".join(short(x.new if sign == "+" else x.old, 120) for x in group)
-            parts.append(f"{where}: {values} only in {new_label if sign == '+' else old_label}")
+            parts.append(f"{where}: {only(values, sign == '+')}")
         elif c.path.endswith(" (order)"):
             parts.append(f"{where}: same elements in another order")
         else:
-            parts.append(f"{where}: {short(c.old)} in {old_label}, {short(c.new)} in {new_label}")
+            parts.append(both(where, c.old, c.new))
     more = f" (and {len(groups) - limit} more)" if len(groups) > limit else ""
     return "; ".join(parts) + more

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from paymentaudit import __version__
 from paymentaudit.errors import InputError, PaymentAuditError, SynthError
+from paymentaudit.version import __version__
 
 EXIT_READY = 0
 EXIT_NOT_READY = 1
@@ -65,7 +65,10 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="debug logging and tracebacks")
 
 
-def _report_flags(p: argparse.ArgumentParser) -> None:
+def _report_flags(
+    p: argparse.ArgumentParser,
+    out_help: str = "report directory (default reports/<suffix>/<UTC timestamp>/)",
+) -> None:
     p.add_argument("--policy", help="policy file (TOML); default [tool.paymentaudit] in pyproject")
     p.add_argument(
         "--fail-on",
@@ -73,7 +76,7 @@ def _report_flags(p: argparse.ArgumentParser) -> None:
         metavar="{critical,high,medium,low}",
         help="lowest severity that makes the verdict NOT READY (default high)",
     )
-    p.add_argument("--out", help="report directory (default reports/<suffix>/<UTC timestamp>/)")
+    p.add_argument("--out", help=out_help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("baseline_file", metavar="A.json")
     d.add_argument("target_file", metavar="B.json")
     d.add_argument("--notebook", action="store_true", help="also render the notebook (with --out)")
-    _report_flags(d)
+    _report_flags(d, "report directory to write (default: none, the summary is printed only)")
     d.add_argument("--debug", action="store_true", help="debug logging and tracebacks")
 
     r = sub.add_parser("report", help="re-render a report directory offline")
@@ -150,7 +153,7 @@ def _clear_progress() -> None:
 
 
 def _exit_code(result: Any) -> int:
-    from paymentaudit.audit import INCOMPLETE, NOT_READY
+    from paymentaudit.findings.result import INCOMPLETE, NOT_READY
 
     if result.verdict == NOT_READY:
         return EXIT_NOT_READY
@@ -159,12 +162,24 @@ def _exit_code(result: Any) -> int:
     return EXIT_READY
 
 
+def _where(args: argparse.Namespace) -> Any:
+    from paymentaudit.api import Where
+
+    return Where(
+        region=args.region,
+        replica_region=args.replica_region,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        sandbox=bool(getattr(args, "sandbox", False)),
+    )
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """validate: the main job."""
-    from paymentaudit import validate
+    from paymentaudit import api
     from paymentaudit.reporters.summary import render_summary
 
-    opts = validate.Options(
+    opts = api.Options(
         target=args.suffix,
         baseline=args.baseline,
         region=args.region,
@@ -185,7 +200,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         since=args.since,
     )
     try:
-        run = validate.run(opts, progress=_progress())
+        run = api.validate(opts, progress=_progress())
     finally:
         _clear_progress()
     sys.stdout.write(render_summary(run.result, run.report_dir))
@@ -194,57 +209,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
     """snapshot: one environment to a file."""
-    from paymentaudit.aws import Connection
-    from paymentaudit.naming import validate_ssm_path, validate_suffix
-    from paymentaudit.snapshot import take
+    from paymentaudit import api
 
-    validate_suffix(args.suffix)
-    if args.ssm_path:
-        validate_ssm_path(args.ssm_path, "--ssm-path")
-    if args.sandbox:
-        from paymentaudit.sandbox import running
-
-        # The environment as `validate --sandbox` provisions it: drifts in a target, none in
-        # the default baseline (dev), so that `diff` of two such snapshots matches validate.
-        ctx: Any = running(
-            args.suffix,
-            None,
-            region=args.region,
-            replica_region=args.replica_region,
-            drifts=args.suffix != "dev",
-        )
-    else:
-        import contextlib
-        import os
-
-        ctx = contextlib.nullcontext(
-            Connection(
-                region=args.region,
-                replica_region=args.replica_region,
-                profile=args.profile,
-                endpoint_url=args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None,
-            )
-        )
     try:
-        with ctx as conn:
-            snap = take(
-                [(args.suffix, args.ssm_path)],
-                conn,
-                max_workers=args.max_workers,
-                timeout=args.timeout,
-                progress=_progress(),
-                source="sandbox" if args.sandbox else "aws",
-            )[args.suffix]
+        snap = api.snapshot_to_file(
+            args.suffix,
+            args.output,
+            _where(args),
+            ssm_path=args.ssm_path,
+            max_workers=args.max_workers,
+            timeout=args.timeout,
+            progress=_progress(),
+        )
     finally:
         _clear_progress()
-    from pathlib import Path
-
-    from paymentaudit.errors import OutputError
-
-    try:
-        snap.save(Path(args.output))
-    except OSError as exc:
-        raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     failed = sorted(snap.failed_services())
     sys.stdout.write(
         f"{args.suffix}: {len(snap.resources)} resources, {snap.api_calls} API calls "
@@ -258,10 +236,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """diff: two saved snapshots, same findings and exit codes as validate."""
-    from paymentaudit import validate
+    from paymentaudit import api
     from paymentaudit.reporters.summary import render_summary
 
-    run = validate.diff(
+    run = api.diff(
         args.baseline_file,
         args.target_file,
         policy=args.policy,
@@ -275,10 +253,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """report: re-render a report directory offline."""
-    from paymentaudit import validate
+    from paymentaudit import api
 
-    written = validate.render(args.directory, notebook=not args.no_notebook)
-    for path in written:
+    for path in api.render(args.directory, notebook=not args.no_notebook):
         sys.stdout.write(f"{path}\n")
     return EXIT_READY
 
@@ -311,8 +288,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _configure_logging(debug: bool) -> None:
+    for old in [h for h in log.handlers if getattr(h, "paymentaudit_cli", False)]:
+        log.removeHandler(old)  # a second run in one process (tests, notebooks)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.paymentaudit_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if debug else logging.WARNING)
     # botocore's own debug output holds raw responses (secrets included): keep it quiet.

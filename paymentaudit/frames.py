@@ -1,20 +1,27 @@
-"""pandas frames for notebooks and reports: resources, attributes, findings, side by side."""
+"""pandas frames for notebooks and reports: resources, attributes, findings, side by side.
+
+In a notebook::
+
+    from paymentaudit import frames
+    frames.resources_frame(prod)          # one row per resource of a snapshot
+    frames.attributes_frame(prod)         # one row per (resource, attribute)
+    frames.findings_frame(result.findings)
+    frames.side_by_side(result, "rds")    # baseline | target (| desired), and ``differs``
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from paymentaudit.compare import format_path
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Finding, ResourceKey
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
-    from paymentaudit.rules.base import Outcome
-    from paymentaudit.snapshot import Snapshot
+from paymentaudit.rules.base import Outcome
+from paymentaudit.snapshots import Snapshot
 
 FINDING_COLUMNS = [
     "severity",
@@ -289,3 +296,28 @@ def target_health_frame(result: AuditResult) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows, columns=columns)
+
+
+def resource_differences(result: AuditResult, resource_type: str, resource: str) -> pd.DataFrame:
+    """One resource's differing attributes, side by side, each with the findings the audit
+    made there (severity, check, message): the audit's own diff and wording."""
+    frame = side_by_side(result)
+    rows = frame[(frame["type"] == resource_type) & (frame["resource"] == resource)]
+    rows = rows[rows["differs"]].drop(columns=["differs"])
+    found = [
+        f for f in result.findings if (f.resource_type, f.resource) == (resource_type, resource)
+    ]
+
+    def about(path: str) -> list[Finding]:
+        return [
+            f
+            for f in found
+            if not f.path or path == f.path or path.startswith((f"{f.path}.", f"{f.path}["))
+        ]
+
+    out = rows.assign(
+        severity=[", ".join(sorted({f.severity.value for f in about(p)})) for p in rows["path"]],
+        check=[", ".join(sorted({f.check for f in about(p)})) for p in rows["path"]],
+        message=["; ".join(dict.fromkeys(f.message for f in about(p))) for p in rows["path"]],
+    )
+    return out.reset_index(drop=True)

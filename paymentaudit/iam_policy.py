@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from paymentaudit import collectors
+from paymentaudit import services as collectors
 
 # boto3 client name -> IAM service prefix, where they differ.
 IAM_PREFIX = {

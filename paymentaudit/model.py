@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -38,6 +39,10 @@ class Severity(StrEnum):
 
 _SEVERITY_ORDER = list(Severity)
 
+# ``Resource.errors`` keys meaning no attribute at all could be read: the describe call
+# failed, or (S3) the bucket's region could not be located, so no detail call was made.
+UNREADABLE = ("describe", "locate")
+
 # Severities accepted by --fail-on (info never blocks).
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low")
 
@@ -50,23 +55,6 @@ class Kind(StrEnum):
     MISSING = "missing"  # in the baseline, not in the target
     UNEXPECTED = "unexpected"  # in the target only
     DRIFT = "drift"  # desired state (code) and live target differ
-
-
-class Service(StrEnum):
-    """The AWS services an environment is audited on (findings.json ``service``)."""
-
-    EC2 = "ec2"
-    RDS = "rds"
-    DYNAMODB = "dynamodb"
-    S3 = "s3"
-    LAMBDA = "lambda"
-    LOGS = "logs"
-    ELBV2 = "elbv2"
-    CLOUDWATCH = "cloudwatch"
-    KMS = "kms"
-    SSM = "ssm"
-    IAM = "iam"
-    SNS = "sns"
 
 
 class Status(StrEnum):
@@ -107,6 +95,9 @@ class Resource:
     tags: Mapping[str, str] | None = None  # None: not read (unknown), {}: read, none set
     errors: Mapping[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()  # other identifiers (ids, ARNs) references may use
+    # False: neither its name nor its relationships name it (``logical_name`` is a placeholder
+    # holding its physical id); it pairs only when it is the only one of its type on each side.
+    named: bool = True
     key: ResourceKey = field(init=False, repr=False, compare=False)  # the pairing key
 
     def __post_init__(self) -> None:
@@ -129,6 +120,8 @@ class Resource:
             out["errors"] = dict(self.errors)
         if self.aliases:
             out["aliases"] = list(self.aliases)
+        if not self.named:
+            out["named"] = False
         return out
 
     @classmethod
@@ -145,7 +138,18 @@ class Resource:
             tags=data.get("tags"),
             errors=data.get("errors", {}),
             aliases=tuple(data.get("aliases", ())),
+            named=bool(data.get("named", True)),
         )
+
+
+def unnamed_label(physical_id: str) -> str:
+    """The placeholder logical name of a resource nothing names."""
+    return f"(unnamed {physical_id})"
+
+
+def canonical_json(value: Any) -> str:
+    """A value as JSON with sorted keys: equal values give equal text (set and sort keys)."""
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +168,26 @@ class Coverage:
             "status": self.status,
             "resources": self.resources,
             "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NotCompared:
+    """An attribute of a paired resource that was not compared, and why (it could not be read,
+    or a reference in it could not be resolved, on one side)."""
+
+    resource_type: str
+    resource: str
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (findings.json ``not_compared`` entry)."""
+        return {
+            "resource_type": self.resource_type,
+            "resource": self.resource,
+            "path": self.path,
+            "reason": self.reason,
         }
 
 

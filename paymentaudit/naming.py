@@ -22,6 +22,9 @@ ENV_SYNONYMS = {
     "production": ("prod", "production"),
 }
 SUFFIX_TAG = "EnvironmentSuffix"
+# What normalization makes of the environment's own account id (and the desired state of an
+# account only known after apply).
+ACCOUNT = "<account>"
 
 
 def validate_suffix(suffix: str, what: str = "suffix") -> str:

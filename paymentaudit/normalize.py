@@ -1,9 +1,16 @@
 """Normalization: make two environments' configurations comparable.
 
 References to other resources become their logical names; the environment's own
-suffix, environment word and SSM prefix become ``<env>``; account ids, opaque ids,
-UUIDs and timestamps are masked; lists are put in a canonical order. What is left
-differs only where the configuration really differs.
+suffix, environment word and SSM prefix become ``<env>``; opaque ids, UUIDs and timestamps
+are masked; lists are put in a canonical order. What is left differs only where the
+configuration really differs.
+
+Account ids never make a difference between environments in different accounts: an account id
+becomes its role, ``<account>`` (the environment's own), ``<baseline account>`` or ``<target
+account>`` (the other environment's, when it is in another account) or ``<other account>``.
+
+A reference (``declare.Ref``) that does not resolve while the service it points into could not
+be read on that side is *unknown* (``(unknown: <why>)``): the compare never compares it.
 """
 
 from __future__ import annotations
@@ -15,11 +22,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from paymentaudit import services
 from paymentaudit.model import Resource, ResourceKey
-from paymentaudit.naming import ENV_SYNONYMS, environment_word
+from paymentaudit.naming import ACCOUNT, ENV_SYNONYMS, environment_word
+from paymentaudit.services.declare import Ref
+from paymentaudit.snapshots import Snapshot
 
 ENV = "<env>"
-ACCOUNT = "<account>"
+OTHER_ACCOUNT = "<other account>"
+UNKNOWN_PREFIX = "(unknown: "
+_ACCOUNT_RE = re.compile(r"(?<![0-9])\d{12}(?![0-9])")
 
 _ARN = r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[^\s\"',\]\}]+"
 _ID = (
@@ -44,6 +56,10 @@ class Normalizer:
         suffix: str,
         ssm_prefix: str,
         account_id: str = "",
+        *,
+        peer_account: str = "",
+        peer_role: str = "",
+        failed: Iterable[str] = (),
     ) -> None:
         self.index: dict[str, str] = {}
         for res in resources:
@@ -51,6 +67,10 @@ class Normalizer:
                 if token and len(token) > 2:
                     self.index.setdefault(token, res.logical_name)
         self.account_id = account_id
+        # The other environment's account, when it is another one, and how to call it.
+        self.peer_account = peer_account if peer_account != account_id else ""
+        self.peer_label = f"<{peer_role} account>" if peer_role else OTHER_ACCOUNT
+        self.failed = frozenset(failed)
         self._memo: dict[str, str] = {}
         words = {suffix, *ENV_SYNONYMS.get(environment_word(suffix), (environment_word(suffix),))}
         if suffix in ENV_SYNONYMS:
@@ -83,7 +103,7 @@ class Normalizer:
             for tail in ("/*", ":*"):
                 if text.endswith(tail) and text[: -len(tail)] in self.index:
                     return self.index[text[: -len(tail)]] + tail
-            text = _ACCOUNT_IN_ARN_RE.sub(rf"\g<1>{ACCOUNT}\g<3>", text)
+            text = _ACCOUNT_IN_ARN_RE.sub(lambda m: m[1] + self.account_role(m[2]) + m[3], text)
             text = _ELB_HASH_RE.sub("/<hash>", text)
             return re.sub(_UUID, "<uuid>", text)
         if kind == "id":
@@ -107,13 +127,30 @@ class Normalizer:
         if _MAYBE_TOKEN_RE.search(out):  # every id, ARN, UUID and timestamp has one of these
             out = TOKEN_RE.sub(self._token, out)
             out = _RDS_ENDPOINT_RE.sub(".cluster-<id>.", out)
-            if self.account_id:
-                out = out.replace(self.account_id, ACCOUNT)
+            if self.account_id or self.peer_account:
+                out = _ACCOUNT_RE.sub(self._account_match, out)
         if self._ssm_re is not None and self._ssm_prefix in out:
             out = self._ssm_re.sub("/" + ENV, out)
         if any(word in out for word in self._words):
             out = self._env_re.sub(ENV, out)
         return out
+
+    def account_role(self, account: str) -> str:
+        """An account id as its role: the environment's own, the other environment's, or
+        another account's."""
+        if account == self.account_id or not self.account_id:
+            return ACCOUNT
+        if account == self.peer_account:
+            return self.peer_label
+        return OTHER_ACCOUNT
+
+    def _account_match(self, match: re.Match[str]) -> str:
+        account = match.group(0)
+        if account == self.account_id:
+            return ACCOUNT
+        if account == self.peer_account:
+            return self.peer_label
+        return account  # twelve digits that are no known account: a value, kept
 
     # -- structures ----------------------------------------------------------------------
 
@@ -167,10 +204,38 @@ class Normalizer:
 
     def config(self, resource: Resource) -> dict[str, Any]:
         """A resource's comparable configuration: config, plus tags when they were read."""
-        out = self.value(resource.config)
+        out = self.value(self._mark_unknown(resource) if self.failed else resource.config)
         if resource.tags is not None:
             out["tags"] = {k: self.string(v) for k, v in sorted(resource.tags.items())}
         return out
+
+    def _mark_unknown(self, resource: Resource) -> Any:
+        """The resource's config with its unresolvable references marked unknown, where the
+        service they point into could not be read on this side."""
+        try:
+            refs = services.get(resource.type).refs
+        except KeyError:
+            return resource.config
+        config: Any = resource.config
+        for ref in refs:
+            svc = ref.type.split(".", 1)[0]
+            if svc in self.failed and isinstance(ref.path, str):
+                config = _mark(config, ref.path.split("."), self.index, svc, ref)
+        return config
+
+
+def _mark(value: Any, parts: list[str], index: Mapping[str, str], svc: str, ref: Ref) -> Any:
+    """A copy of ``value`` with the unresolved references at ``parts`` made unknown."""
+    if not parts:
+        unknown = f"{UNKNOWN_PREFIX}{svc} could not be read to resolve it)"
+        if isinstance(value, str):
+            return value if value in index else unknown
+        if isinstance(value, list):
+            return [v if not isinstance(v, str) or v in index else unknown for v in value]
+        return value
+    if not isinstance(value, Mapping) or parts[0] not in value:
+        return value
+    return {**value, parts[0]: _mark(value[parts[0]], parts[1:], index, svc, ref)}
 
 
 _SCALARS = frozenset({int, float, bool, type(None)})
@@ -182,9 +247,12 @@ def _canonical(value: Any) -> str:
     return "1" + json.dumps(value, sort_keys=True, default=str)
 
 
-def normalize_snapshot(snapshot: Any) -> dict[ResourceKey, dict[str, Any]]:
-    """Every resource of a snapshot, normalized, by pairing key."""
-    norm = normalizer_for(snapshot)
+def normalize_snapshot(
+    snapshot: Snapshot, peer: Snapshot | None = None, peer_role: str = ""
+) -> dict[ResourceKey, dict[str, Any]]:
+    """Every resource of a snapshot, normalized, by pairing key. ``peer`` is the snapshot it is
+    compared with (its account gets the role ``peer_role``: "baseline" or "target")."""
+    norm = normalizer_for(snapshot, peer, peer_role)
     with no_cycle_collection():
         return {res.key: norm.config(res) for res in snapshot.resources}
 
@@ -208,6 +276,16 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def normalizer_for(snapshot: Any) -> Normalizer:
-    """The Normalizer of a Snapshot."""
-    return Normalizer(snapshot.resources, snapshot.suffix, snapshot.ssm_prefix, snapshot.account_id)
+def normalizer_for(
+    snapshot: Snapshot, peer: Snapshot | None = None, peer_role: str = ""
+) -> Normalizer:
+    """The Normalizer of a Snapshot (compared with ``peer``)."""
+    return Normalizer(
+        snapshot.resources,
+        snapshot.suffix,
+        snapshot.ssm_prefix,
+        snapshot.account_id,
+        peer_account=peer.account_id if peer is not None else "",
+        peer_role=peer_role,
+        failed=snapshot.failed_services(),
+    )

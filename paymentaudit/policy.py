@@ -26,6 +26,12 @@ in the working directory's pyproject.toml::
     path = "inline_policies*"             # the target, "- <json>" only in the baseline,
     changes = ["+ *:parameter/dev*"]      # "~ <json> -> <json>" changed)
 
+    [[alias]]                             # two logical names for the same resource
+    type = "ec2.security_group"           # (paired when each matches exactly one resource
+    baseline = "payment-rds-sg"           #  left unpaired on its side)
+    target = "payment-db-sg"
+    reason = "prod was built from the original design's names"
+
 Every error names the file, the key and the reason.
 """
 
@@ -40,10 +46,12 @@ from typing import Any
 
 from paymentaudit import rules
 from paymentaudit.changes import changes, render
+from paymentaudit.compare import Alias
 from paymentaudit.errors import PolicyError
 from paymentaudit.model import Finding, Kind, Severity
 
-_TOP_KEYS = {"disable", "severity", "ignore", "expected"}
+_TOP_KEYS = {"disable", "severity", "ignore", "expected", "alias"}
+_ALIAS_KEYS = {"type", "baseline", "target", "reason"}
 _MATCH_KEYS = ("resource", "type", "path", "check", "service", "kind")
 _IGNORE_KEYS = {*_MATCH_KEYS, "reason"}
 _EXPECTED_KEYS = {"resource", "type", "path", "service", "baseline", "target", "changes", "reason"}
@@ -106,6 +114,7 @@ class Policy:
     kind_severity: Mapping[str, Severity] = field(default_factory=dict)
     ignore: tuple[Matcher, ...] = ()
     expected: tuple[Expected, ...] = ()
+    aliases: tuple[Alias, ...] = ()
     source: str = ""
 
     def severity_for_rule(self, rule_id: str, default: Severity) -> Severity:
@@ -187,14 +196,35 @@ def parse(data: Mapping[str, Any], source: str) -> Policy:
                 changes=tuple(globs) if globs is not None else None,
             )
         )
+    aliases = tuple(
+        _alias(entry, f"alias[{i}]", fail)
+        for i, entry in enumerate(_tables(data.get("alias", []), "alias", fail))
+    )
     return Policy(
         disabled=frozenset(disabled),
         rule_severity=rule_sev,
         kind_severity=kind_sev,
         ignore=ignore,
         expected=tuple(expected),
+        aliases=aliases,
         source=source,
     )
+
+
+def _alias(entry: Mapping[str, Any], where: str, fail: Any) -> Alias:
+    for key in entry:
+        if key not in _ALIAS_KEYS:
+            raise fail(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(_ALIAS_KEYS))})")
+    values = {}
+    for key in ("type", "baseline", "target"):
+        value = entry.get(key)
+        if not isinstance(value, str) or not value:
+            raise fail(f"{where}.{key}", "expected a non-empty glob pattern string")
+        values[key] = value
+    reason = entry.get("reason", "")
+    if not isinstance(reason, str):
+        raise fail(f"{where}.reason", "expected a string")
+    return Alias(values["type"], values["baseline"], values["target"], reason)
 
 
 def _tables(value: Any, key: str, fail: Any) -> list[Mapping[str, Any]]:

@@ -129,7 +129,7 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(scope="session")
 def sandbox_snapshots(sandbox: Sandbox) -> dict[str, Any]:
     """Snapshots of both sandbox environments, taken once."""
-    from paymentaudit.snapshot import take
+    from paymentaudit.engine.run import take
 
     return take([(TARGET, None), (BASELINE, None)], sandbox.connection)
 
@@ -143,12 +143,14 @@ def sandbox_report(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -
     Runs from the repository root so that pyproject.toml's [tool.paymentaudit] policy applies,
     as it does for `make demo`.
     """
-    from paymentaudit import validate
+    from paymentaudit.api import validation as validate
 
     out = tmp_path_factory.mktemp("report") / "run"
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        return validate.run(validate.Options(target=TARGET, endpoint_url=sandbox.url, out=str(out)))
+        return validate.validate(
+            validate.Options(target=TARGET, endpoint_url=sandbox.url, out=str(out))
+        )
     finally:
         os.chdir(cwd)

@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paymentaudit import rules
-from paymentaudit.audit import INCOMPLETE, NOT_READY, READY, audit, finding_id, score
+from paymentaudit.findings.evaluate import audit
+from paymentaudit.findings.result import INCOMPLETE, NOT_READY, READY, finding_id, score
 from paymentaudit.model import Coverage, Finding, Kind, Resource, Severity
 from paymentaudit.policy import parse
 from paymentaudit.sandbox.drifts import DRIFTS
-from paymentaudit.snapshot import Snapshot
+from paymentaudit.snapshots import Snapshot
 
 
 def res(resource_type: str, logical: str, suffix: str, config: dict, **kw: Any) -> Resource:
@@ -421,6 +422,26 @@ def test_default_security_group_egress_is_governed_by_sg_default_deny() -> None:
     assert other.severity is Severity.MEDIUM and "governed" not in other.message
 
 
+def test_the_albs_group_is_known_by_relationship() -> None:
+    """SG-OPEN-INGRESS allows 80/443 from anywhere on the group a load balancer uses (read
+    from the load balancer, not from the group's name)."""
+    https = {"protocol": "tcp", "from_port": 443, "to_port": 443, "source": "0.0.0.0/0"}
+    sides = []
+    for env in ("dev", "prod-abc123"):
+        group = res("ec2.security_group", "payment-edge", env, {"ingress": [https]})
+        lb = res(
+            "elbv2.load_balancer", "payment-alb", env, {"security_groups": [group.physical_id]}
+        )
+        sides.append(snap(env, [group, lb]))
+    dev, prod = sides
+    outcomes = [o for o in audit(dev, prod).outcomes if o.rule == "SG-OPEN-INGRESS"]
+    assert [o.status.value for o in outcomes] == ["pass"]
+    lonely = snap("prod-abc123", [res("ec2.security_group", "payment-edge", "prod-abc123",
+                                      {"ingress": [https]})])  # fmt: skip
+    failed = [f for f in audit(None, lonely).findings if f.check == "SG-OPEN-INGRESS"]
+    assert [f.severity for f in failed] == [Severity.CRITICAL]
+
+
 SG_RULE = {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "source": "payment-lambda-sg"}
 FORWARD = {"type": "forward", "target_groups": {"payment-blue": 100, "payment-green": 0}}
 
@@ -436,22 +457,24 @@ FORWARD = {"type": "forward", "target_groups": {"payment-blue": 100, "payment-gr
         ("ec2.security_group", "payment-rds-sg", "ingress", [SG_RULE],
          [{**SG_RULE, "source": "10.0.0.0/16"}], Severity.MEDIUM,
          "under SG-OPEN-INGRESS, but no violation of it"),
-        # 80/443 from anywhere is allowed on the ALB's group only.
+        # 80/443 from anywhere on a group no load balancer uses, whatever its name: critical
+        # (the ALB's own group: test_the_albs_group_is_known_by_relationship).
         ("ec2.security_group", "payment-alb-sg", "ingress", [],
          [{"protocol": "tcp", "from_port": 443, "to_port": 443, "source": "0.0.0.0/0"}],
-         Severity.MEDIUM, "no violation"),
+         Severity.CRITICAL, "governed by SG-OPEN-INGRESS"),
         # The listener forwards to neither blue nor green: ALB-BLUE-GREEN's concern.
         ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
          [{"type": "forward", "target_groups": {"payment-canary": 100}}], Severity.HIGH,
          "governed by ALB-BLUE-GREEN"),
-        # Blue only is allowed ("forwards to one of them"): a plain difference.
+        # Blue only ("forwards to one of them"): traffic moved between the two, by design.
         ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
-         [{"type": "forward", "target_groups": {"payment-blue": 100}}], Severity.MEDIUM,
-         "no violation"),
-        # A cutover in progress (weights moved): still blue/green, a plain difference.
+         [{"type": "forward", "target_groups": {"payment-blue": 100}}], Severity.INFO,
+         "an allowed blue/green cutover under ALB-BLUE-GREEN"),
+        # A cutover (weights moved to green): the allowed blue/green cutover, info.
         ("elbv2.load_balancer", "payment-alb", "listeners.HTTP:80.default_actions", [FORWARD],
          [{"type": "forward", "target_groups": {"payment-blue": 0, "payment-green": 100}}],
-         Severity.MEDIUM, "no violation"),
+         Severity.INFO, "an allowed blue/green cutover under ALB-BLUE-GREEN"),
+
     ],
 )  # fmt: skip
 def test_a_governed_change_is_graded_by_whether_it_violates_the_rule(

@@ -358,7 +358,7 @@ def test_sandbox_snapshot_of_the_baseline_has_no_planted_drift(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """`snapshot dev --sandbox` is dev as `validate --sandbox` provisions it: no drift."""
-    from paymentaudit.snapshot import load
+    from paymentaudit.snapshots import load
 
     for suffix in ("dev", "prod-abc123"):
         code, _, _ = run_cli(

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from helpers import ROOT, chdir, findings, fresh_sandbox, run_cli
 
-from paymentaudit import collectors
+from paymentaudit import services as collectors
+from paymentaudit.engine.run import take
 from paymentaudit.iam_policy import policy_document
-from paymentaudit.snapshot import take
 
 READ_PREFIXES = ("Describe", "List", "Get")
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from helpers import ROOT, chdir, findings, fresh_sandbox, run_cli
 
-from paymentaudit import outputs
+from paymentaudit import atomic as outputs
 from paymentaudit.errors import OutputError
 
 
@@ -186,7 +186,8 @@ def test_throttling_that_outlasts_its_retries_only_loses_that_service(
     import botocore.awsrequest
     import botocore.retries.standard
 
-    from paymentaudit import aws, validate
+    from paymentaudit import aws
+    from paymentaudit.api import validation as validate
 
     sent: list[str] = []
 

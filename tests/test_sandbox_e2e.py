@@ -43,6 +43,7 @@ def test_verdict_coverage_and_report_directory(sandbox_report: Any) -> None:
     directory = sandbox_report.report_dir
     assert (directory / "findings.json").is_file()
     assert sorted(p.name for p in (directory / "snapshots").iterdir()) == [
+        "compared.json",  # what was compared: the report renders from it, never re-audits
         "dev.json",
         "prod-abc123.json",
     ]

@@ -5,7 +5,7 @@ names state files hold), one pass attaches every child type to the primary resou
 references (see ``base.Relation``), one pass builds each primary resource. References are
 resolved once each (``refs.Resolver`` memoizes).
 
-Mapped Terraform types (the modules ``map_*`` hold the details):
+Mapped Terraform types (each service's ``terraform`` module holds the details):
 
 =========================================  ===============================================
 Terraform type                             resource type: attribute paths
@@ -61,21 +61,19 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from paymentaudit.desired import map_compute, map_ec2, map_ops, map_storage
-from paymentaudit.desired.base import Spec
-from paymentaudit.desired.refs import Resolver, references, unknown
-from paymentaudit.desired.tf import TfDocument, TfResource
+from paymentaudit import services
 from paymentaudit.model import Resource
 from paymentaudit.naming import logical_name
 from paymentaudit.redact import policy_document
+from paymentaudit.services.spec import TerraformMapping
+from paymentaudit.terraform.document import TfDocument, TfResource
+from paymentaudit.terraform.refs import Resolver, references, unknown
+from paymentaudit.terraform.spec import Relation, Spec
 
-SPECS: dict[str, Spec] = {
-    **map_ec2.SPECS,
-    **map_storage.SPECS,
-    **map_compute.SPECS,
-    **map_ops.SPECS,
-}
-RELATIONS = (*map_ec2.RELATIONS, *map_storage.RELATIONS, *map_compute.RELATIONS, *map_ops.RELATIONS)
+# Every service's mapping (``paymentaudit/services/<service>/terraform.py``), merged.
+_MAPPINGS = [s.terraform for s in services.SERVICES if isinstance(s.terraform, TerraformMapping)]
+SPECS: dict[str, Spec] = {k: v for m in _MAPPINGS for k, v in m.specs.items()}
+RELATIONS: tuple[Relation, ...] = tuple(r for m in _MAPPINGS for r in m.relations)
 MAPPED = frozenset(SPECS) | {r.child for r in RELATIONS}
 
 # Terraform types the stack uses that no collector reads: declared, never compared.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from paymentaudit.desired.tf import TfDocument, TfResource, tag_map
+from paymentaudit.terraform.document import TfDocument, TfResource, tag_map
 
 SOURCE = "cdk.tf.json"
 # Meta-arguments: how Terraform runs a resource, not what the resource is.

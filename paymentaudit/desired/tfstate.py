@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from paymentaudit.desired.tf import TfDocument, TfResource, tag_map
+from paymentaudit.terraform.document import TfDocument, TfResource, tag_map
 
 SOURCE = "tfstate"
 STATE_VERSION = 4

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
 from paymentaudit import frames
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.present.markup import SEVERITY_COLOURS, Png
 from paymentaudit.present.sections import SECTIONS
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
 
 
 def service_order(result: AuditResult) -> list[str]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.present.markup import Html, _render, _subheading, note, value_html
 from paymentaudit.present.sections import section_of
 from paymentaudit.present.tables import findings_table, styled
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
 
 
 def coverage(result: AuditResult) -> Html:

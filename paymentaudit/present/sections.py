@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from paymentaudit import frames
+from paymentaudit import services as registry
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Finding, Severity, Status
 from paymentaudit.present.markup import (
     BREAK_ANYWHERE,
@@ -24,56 +26,56 @@ from paymentaudit.present.markup import (
 )
 from paymentaudit.present.tables import findings_table, styled
 from paymentaudit.rules.base import Outcome
-from paymentaudit.rules.lambda_ import LAMBDA_LOG_PREFIX
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-    from paymentaudit.audit import AuditResult
-
 
 @dataclass(frozen=True)
 class Section:
-    """A report section: its heading and the services it shows."""
+    """A report section: its heading, description and the services it shows."""
 
     key: str
     title: str
     services: tuple[str, ...]
     heading: str  # the readiness notebook's heading of the section
+    description: str = ""
 
     @property
     def anchor(self) -> str:
-        """The id nbconvert gives the section's heading in readiness.html."""
+        """The id of the section's heading in readiness.html."""
         return self.heading.replace(" ", "-")
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section("ec2", "VPC and network", ("ec2",), "VPC and network"),
-    Section("rds", "RDS (Aurora PostgreSQL)", ("rds",), "RDS"),
-    Section("dynamodb", "DynamoDB", ("dynamodb",), "DynamoDB"),
-    Section("s3", "S3", ("s3",), "S3"),
-    Section("lambda", "Lambda and its log groups", ("lambda", "logs"), "Lambda"),
-    Section("elbv2", "ALB and target health", ("elbv2",), "ALB and target health"),
-    Section(
-        "cloudwatch",
-        "CloudWatch alarms, dashboard, other log groups and the SNS alarm topic",
-        ("cloudwatch", "logs", "sns"),
-        "CloudWatch and SNS",
-    ),
-    Section("kms", "KMS", ("kms",), "KMS"),
-    Section("ssm", "SSM parameters", ("ssm",), "SSM parameters"),
-    Section("iam", "IAM", ("iam",), "IAM"),
-)
+def _sections() -> tuple[Section, ...]:
+    """One section per service that has one, in registry order, each listing the services
+    shown in it (its own, and those placed there: log groups, the SNS topic)."""
+    placed: dict[str, list[str]] = {}
+    for spec in registry.SERVICES:
+        if spec.placement is not None:
+            for key in spec.placement.sections:
+                placed.setdefault(key, []).append(spec.name)
+    return tuple(
+        Section(
+            spec.name,
+            spec.section.title,
+            (spec.name, *placed.get(spec.name, ())),
+            spec.section.heading,
+            spec.section.description,
+        )
+        for spec in registry.SERVICES
+        if spec.section is not None
+    )
+
+
+SECTIONS: tuple[Section, ...] = _sections()
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
-_SECTION_OF_SERVICE = {svc: s.key for s in reversed(SECTIONS) for svc in s.services}
 
 
 def section_of(service: str, resource: str = "") -> str | None:
     """The section that shows a resource: a function's log group (/aws/lambda/...) goes
     with Lambda, any other log group (VPC flow logs) with CloudWatch; None: no section."""
-    if service == "logs":
-        return "lambda" if resource.startswith(LAMBDA_LOG_PREFIX) else "cloudwatch"
-    return _SECTION_OF_SERVICE.get(service)
+    return registry.section_of(service, resource)
 
 
 SIDE_LABELS = {"desired": "desired (code)", "baseline": "baseline", "target": "target"}
@@ -177,7 +179,7 @@ def side_by_side_table(
     (highlighted) with a count of its equal ones, then one line listing the resources without
     any difference."""
     sides = _sides(result)
-    parts = [result.side_by_side(s) for s in services]
+    parts = [frames.side_by_side(result, s) for s in services]
     full = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if section_key is not None and not full.empty:
         mine = [
@@ -300,6 +302,12 @@ def target_health(result: AuditResult) -> Styler | Html:
     return styled(frame, html_columns=["state"], full_width=False)
 
 
+# Tables a section shows after its comparison: the ALB's listener weights and target health.
+EXTRA_TABLES: dict[str, tuple[tuple[str, Callable[[AuditResult], Any]], ...]] = {
+    "elbv2": (("Target health", target_health),),
+}
+
+
 def section(result: AuditResult, key: str) -> Html:
     """One service section: a summary line, the side-by-side table, and its findings."""
     sec = SECTION_BY_KEY[key]
@@ -310,8 +318,20 @@ def section(result: AuditResult, key: str) -> Html:
         _subheading(f"Compared attributes ({compared}): differences only", LEGEND),
         side_by_side_table(result, sec.services, key).html,
     ]
-    if key == "elbv2":
-        parts += [_subheading("Target health"), _render(target_health(result))]
+    for title, table in EXTRA_TABLES.get(key, ()):
+        parts += [_subheading(title), _render(table(result))]
     findings = section_findings(result, key)
     parts += [_subheading(f"Findings ({len(findings)})"), _render(findings_table(findings))]
+    return Html("\n".join(parts))
+
+
+def all_sections(result: AuditResult) -> Html:
+    """Every section in registry order, each under its heading (the notebook's one loop)."""
+    parts = []
+    for sec in SECTIONS:
+        parts.append(
+            f'<h2 id="{esc(sec.anchor)}">{esc(sec.heading)}</h2>'
+            f'<p style="color:#374151">{esc(sec.description)}</p>'
+        )
+        parts.append(section(result, sec.key).html)
     return Html("\n".join(parts))

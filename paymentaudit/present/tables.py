@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Finding
 from paymentaudit.present.markup import BREAK_ANYWHERE, FONT, Html, badge, esc, note, value_html
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-    from paymentaudit.audit import AuditResult
+    from paymentaudit.findings.result import AuditResult
 
 
 def _table_styles(

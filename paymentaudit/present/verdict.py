@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from paymentaudit.audit import INCOMPLETE, NOT_READY, READY
+from paymentaudit.findings.result import INCOMPLETE, NOT_READY, READY, AuditResult
 from paymentaudit.model import Severity, Status
 from paymentaudit.present.markup import FONT, SEVERITY_COLOURS, Html, esc
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
-
 
 VERDICT_COLOURS = {READY: "#15803d", NOT_READY: "#b91c1c", INCOMPLETE: "#b45309"}
 

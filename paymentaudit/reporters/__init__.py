@@ -1,55 +1,37 @@
-"""Reporters: one output format per module, looked up by name."""
+"""Reporters: one output format per module, each a ``write(result, directory)`` function.
+
+:data:`FORMATS` lists them in the order a run writes them; ``json`` comes first because
+findings.json and the snapshots are the single source every other format (and the notebook) is
+rendered from. The notebook reporter imports papermill and nbconvert only when it runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
+from paymentaudit.findings.result import AuditResult
+from paymentaudit.reporters import json_, junit, markdown, notebook, sarif
 
-# name -> write(result, directory) -> files written
-Writer = Callable[["AuditResult", Path], list[Path]]
-_REGISTRY: dict[str, Writer] = {}
+Writer = Callable[[AuditResult, Path], list[Path]]
 
-
-def register(name: str) -> Callable[[Writer], Writer]:
-    """Decorator: register a writer under ``name``; a duplicate name raises."""
-
-    def deco(fn: Writer) -> Writer:
-        if name in _REGISTRY:
-            raise ValueError(f"duplicate reporter {name!r}")
-        _REGISTRY[name] = fn
-        return fn
-
-    return deco
+FORMATS: dict[str, Writer] = {
+    "json": json_.write,
+    "junit": junit.write,
+    "sarif": sarif.write,
+    "markdown": markdown.write,
+    "notebook": notebook.write,
+}
 
 
 def get(name: str) -> Writer:
-    """The writer registered under ``name``; KeyError names the known ones."""
-    _load()
+    """The writer of a format; KeyError names the known ones."""
     try:
-        return _REGISTRY[name]
+        return FORMATS[name]
     except KeyError:
-        raise KeyError(
-            f"unknown reporter {name!r} (known: {', '.join(sorted(_REGISTRY))})"
-        ) from None
+        raise KeyError(f"unknown reporter {name!r} (known: {', '.join(FORMATS)})") from None
 
 
 def names() -> list[str]:
-    """Registered reporter names, in registration order."""
-    _load()
-    return list(_REGISTRY)
-
-
-def _load() -> None:
-    # Importing the modules registers them; done lazily to keep start-up light.
-    # The notebook reporter imports papermill/nbconvert only when it runs.
-    from paymentaudit.reporters import (  # noqa: F401
-        json_,
-        junit,
-        markdown,
-        notebook,
-        sarif,
-    )
+    """The formats, in the order a run writes them."""
+    return list(FORMATS)

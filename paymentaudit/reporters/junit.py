@@ -19,14 +19,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from paymentaudit.model import Finding, Kind, Service, Status
-from paymentaudit.outputs import atomic_file
-from paymentaudit.reporters import register
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
+from paymentaudit.atomic import atomic_file
+from paymentaudit.findings.result import AuditResult
+from paymentaudit.model import Finding, Kind, Status
+from paymentaudit.services import SERVICE_NAMES
 
 JUNIT = "junit.xml"
 PARITY_KINDS = (Kind.PARITY, Kind.MISSING, Kind.UNEXPECTED)
@@ -149,7 +147,7 @@ def build_cases(result: AuditResult) -> list[Case]:
 
 
 def _suite_order(result: AuditResult, cases: Iterable[Case]) -> list[str]:
-    known = [s.value for s in Service]
+    known = list(SERVICE_NAMES)
     seen = dict.fromkeys(c.service for c in cases)
     return sorted(seen, key=lambda s: (known.index(s) if s in known else len(known), s))
 
@@ -211,7 +209,6 @@ def document(result: AuditResult) -> ET.Element:
     return root
 
 
-@register("junit")
 def write(result: AuditResult, directory: Path) -> list[Path]:
     """Write junit.xml."""
     path = Path(directory) / JUNIT

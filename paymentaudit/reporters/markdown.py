@@ -6,15 +6,10 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from paymentaudit.audit import INCOMPLETE, NOT_READY, READY
+from paymentaudit.atomic import atomic_file
+from paymentaudit.findings.result import INCOMPLETE, NOT_READY, READY, AuditResult
 from paymentaudit.model import Severity
-from paymentaudit.outputs import atomic_file
-from paymentaudit.reporters import register
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
 
 SUMMARY = "summary.md"
 # A PR comment holds 65536 characters: keep the table well below that.
@@ -107,7 +102,6 @@ def _coverage_line(result: AuditResult) -> str:
     return " · ".join(parts)
 
 
-@register("markdown")
 def write(result: AuditResult, directory: Path) -> list[Path]:
     """Write summary.md."""
     path = Path(directory) / SUMMARY

@@ -18,14 +18,11 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
+from paymentaudit.atomic import atomic_file
 from paymentaudit.errors import PaymentAuditError
-from paymentaudit.outputs import atomic_file
-from paymentaudit.reporters import register
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
+from paymentaudit.findings.result import AuditResult
 
 TEMPLATE = "readiness.ipynb"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -193,7 +190,6 @@ def to_html(nb: Any, title: str) -> str:
     return body
 
 
-@register("notebook")
 def write(result: AuditResult, directory: Path) -> list[Path]:
     """Execute readiness.ipynb into the report directory and convert it to readiness.html."""
     import nbformat

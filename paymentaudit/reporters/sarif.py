@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from paymentaudit import __version__, locate
 from paymentaudit import rules as rule_registry
+from paymentaudit.atomic import write_json_atomic
+from paymentaudit.findings.result import AuditResult
+from paymentaudit.findings.severity import DEFAULT_REMEDIATION
 from paymentaudit.model import Finding, Kind, Severity
-from paymentaudit.reporters import register
-from paymentaudit.snapshot import write_json_atomic
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
+from paymentaudit.reporters import stack_source as locate
+from paymentaudit.version import __version__
 
 SARIF = "findings.sarif"
 SARIF_VERSION = "2.1.0"
@@ -96,7 +95,6 @@ def _rule_descriptor(
 
 def rule_descriptors() -> list[dict[str, Any]]:
     """Every registered rule, then the parity/missing/unexpected/drift pseudo-rules."""
-    from paymentaudit.audit import DEFAULT_REMEDIATION
 
     out = [
         _rule_descriptor(
@@ -249,7 +247,6 @@ def document(result: AuditResult, root: str | Path | None = None) -> dict[str, A
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-@register("sarif")
 def write(result: AuditResult, directory: Path) -> list[Path]:
     """Write findings.sarif."""
     return [write_json_atomic(Path(directory) / SARIF, document(result))]

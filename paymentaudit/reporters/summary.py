@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Severity
-
-if TYPE_CHECKING:
-    from paymentaudit.audit import AuditResult
 
 SEVERITIES = [s.value for s in Severity]
 

@@ -1,17 +1,18 @@
-"""Readiness rules: one small class per rule, with an id, severity, title and remediation."""
+"""Readiness rules: one small class per rule, with an id, severity, title and remediation.
+
+The registry lives here, in the module every rule module imports (``@register``); the package
+``paymentaudit.rules`` imports the rule modules and lists them.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from paymentaudit.model import Resource, Severity, Status
-
-# ``Resource.errors`` keys meaning no attribute at all could be read: the describe call
-# failed, or (S3) the bucket's region could not be located, so no detail call was made.
-UNREADABLE = ("describe", "locate")
+from paymentaudit.model import UNREADABLE, Resource, Severity, Status
 
 
 class NotEvaluated(Exception):
@@ -164,12 +165,23 @@ class Rule:
         return False
 
     def change_severity(
-        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+        self,
+        path: str,
+        baseline: Any,
+        target: Any,
+        resource: Resource | None = None,
+        ctx: RuleContext | None = None,
     ) -> Severity | None:
         """The severity of a difference this rule governs (the target not stricter): the
         rule's own; a rule that can tell may grade it, or return None when the target value
-        is no violation of the rule (the difference then has the default parity severity)."""
+        is no violation of the rule (the difference then has the default parity severity).
+        ``ctx`` is the target environment, for rules that read relationships."""
         return self.severity
+
+    def allowed_change(self, path: str, baseline: Any, target: Any) -> str | None:
+        """Why a difference this rule governs is allowed by design (it is then info), or None.
+        Example: a blue/green cutover moves the listener's traffic between the two groups."""
+        return None
 
     # -- outcome helpers ----------------------------------------------------------------
 
@@ -248,3 +260,64 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "enabled", "1", "yes")
     return bool(value)
+
+
+class FlagRule(Rule):
+    """A rule that one attribute must be on: true, or a given value ("Enabled", "Active").
+
+    Subclasses set ``attribute``, ``failure`` (why it matters) and, for a value other than
+    true, ``expected``. A difference there governed by the rule is stricter when the target
+    has the flag on and the baseline has not.
+    """
+
+    attribute: ClassVar[str]
+    expected: ClassVar[Any] = True
+    failure: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "governs" not in cls.__dict__ and getattr(cls, "attribute", None):
+            cls.governs = tuple((rtype, cls.attribute) for rtype in cls.resource_types)
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        value = ctx.attr(resource, self.attribute)
+        on = bool(value) if self.expected is True else value == self.expected
+        yield self.expect(resource, self.attribute, on, self.expected, value, self.failure)
+
+    def stricter(self, path: str, baseline: Any, target: Any) -> bool:
+        if self.expected is True:
+            return enabled_is_stricter(path, baseline, target)
+        return target == self.expected and baseline != self.expected
+
+
+# -- the registry -----------------------------------------------------------------------
+
+RULE_ID_RE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)+$")
+_REGISTRY: dict[str, Rule] = {}
+
+R = TypeVar("R", bound=type[Rule])
+
+
+class DuplicateRuleError(ValueError):
+    """Two rules declare the same id."""
+
+
+def register(cls: R) -> R:
+    """Class decorator: add a rule to the registry; a duplicate or incomplete rule raises."""
+    rule_id = getattr(cls, "id", None)
+    if not isinstance(rule_id, str) or not RULE_ID_RE.match(rule_id):
+        raise ValueError(f"{cls.__name__}: rule id {rule_id!r} must look like ABC-DEF")
+    if rule_id in _REGISTRY:
+        raise DuplicateRuleError(f"duplicate rule id {rule_id} ({cls.__name__})")
+    for attr in ("title", "remediation", "service"):
+        if not getattr(cls, attr, ""):
+            raise ValueError(f"{rule_id}: missing {attr}")
+    if not isinstance(getattr(cls, "severity", None), Severity):
+        raise ValueError(f"{rule_id}: severity must be a Severity")
+    _REGISTRY[rule_id] = cls()
+    return cls
+
+
+def registered() -> dict[str, Rule]:
+    """The registered rules by id (a copy)."""
+    return dict(_REGISTRY)

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import NotEvaluated, Outcome, Rule, RuleContext
+from paymentaudit.rules.base import NotEvaluated, Outcome, Rule, RuleContext, register
 
 
 class AlarmRule(Rule):

@@ -5,33 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter
+from paymentaudit.rules.base import (
+    FlagRule,
+    Outcome,
+    Rule,
+    RuleContext,
+    register,
+)
 
 
 @register
-class DdbPitr(Rule):
+class DdbPitr(FlagRule):
     id = "DDB-PITR"
     severity = Severity.HIGH
     title = "Point-in-time recovery is enabled"
     remediation = "Enable point_in_time_recovery on the table."
     service = "dynamodb"
     resource_types = ("dynamodb.table",)
-    governs = (("dynamodb.table", "point_in_time_recovery"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        on = ctx.attr(resource, "point_in_time_recovery")
-        yield self.expect(
-            resource,
-            "point_in_time_recovery",
-            bool(on),
-            True,
-            on,
-            "point-in-time recovery is off: a bad write cannot be rolled back",
-        )
-
-    def stricter(self, path: str, baseline: object, target: object) -> bool:
-        return enabled_is_stricter(path, baseline, target)
+    attribute = "point_in_time_recovery"
+    failure = "point-in-time recovery is off: a bad write cannot be rolled back"
 
 
 @register
@@ -59,25 +51,12 @@ class DdbSseKms(Rule):
 
 
 @register
-class DdbDeletionProtection(Rule):
+class DdbDeletionProtection(FlagRule):
     id = "DDB-DELETION-PROTECTION"
     severity = Severity.MEDIUM
     title = "Table deletion protection is on in the target environment"
     remediation = "Set deletion_protection_enabled = true on the table."
     service = "dynamodb"
     resource_types = ("dynamodb.table",)
-    governs = (("dynamodb.table", "deletion_protection_enabled"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        on = ctx.attr(resource, "deletion_protection_enabled")
-        yield self.expect(
-            resource,
-            "deletion_protection_enabled",
-            bool(on),
-            True,
-            on,
-            "the table can be deleted without first disabling protection",
-        )
-
-    def stricter(self, path: str, baseline: object, target: object) -> bool:
-        return enabled_is_stricter(path, baseline, target)
+    attribute = "deletion_protection_enabled"
+    failure = "the table can be deleted without first disabling protection"

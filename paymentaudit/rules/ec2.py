@@ -6,8 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
 
 OPEN_SOURCES = ("0.0.0.0/0", "::/0")
 ALB_PUBLIC_PORTS = (80, 443)
@@ -27,9 +26,22 @@ class SgOpenIngress(Rule):
     governs = (("ec2.security_group", "ingress"),)
 
     @staticmethod
-    def open_rules(group_name: str, ingress: Any) -> list[dict[str, Any]]:
-        """The ingress rules open to the internet that the group may not have."""
-        is_alb = "alb" in group_name.split("-")
+    def alb_groups(ctx: RuleContext) -> set[str]:
+        """The security groups a load balancer of the environment uses (by relationship)."""
+
+        def compute() -> set[str]:
+            found: set[str] = set()
+            for lb in ctx.of_type("elbv2.load_balancer"):
+                found.update(str(g) for g in lb.config.get("security_groups") or [])
+            return found
+
+        groups: set[str] = ctx.memo("alb-security-groups", compute)
+        return groups
+
+    @staticmethod
+    def open_rules(is_alb: bool, ingress: Any) -> list[dict[str, Any]]:
+        """The ingress rules open to the internet that the group may not have (a load
+        balancer's group may take 80 and 443 from anywhere)."""
         found = []
         for rule in ingress if isinstance(ingress, list) else []:
             if not isinstance(rule, dict) or rule.get("source") not in OPEN_SOURCES:
@@ -41,7 +53,8 @@ class SgOpenIngress(Rule):
         return found
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        open_rules = self.open_rules(resource.logical_name, ctx.attr(resource, "ingress") or [])
+        is_alb = resource.physical_id in self.alb_groups(ctx)
+        open_rules = self.open_rules(is_alb, ctx.attr(resource, "ingress") or [])
         yield self.expect(
             resource,
             "ingress",
@@ -56,12 +69,21 @@ class SgOpenIngress(Rule):
         )
 
     def change_severity(
-        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+        self,
+        path: str,
+        baseline: Any,
+        target: Any,
+        resource: Resource | None = None,
+        ctx: RuleContext | None = None,
     ) -> Severity | None:
         """Critical when the target's ingress is open to the internet; any other ingress
         change (a security group replaced by a CIDR, a port) is a plain difference."""
-        name = resource.logical_name if resource is not None else ""
-        return self.severity if self.open_rules(name, target) else None
+        is_alb = (
+            resource is not None
+            and ctx is not None
+            and resource.physical_id in self.alb_groups(ctx)
+        )
+        return self.severity if self.open_rules(is_alb, target) else None
 
 
 @register

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter, register
 
 DELETION_PROTECTION = "deletion_protection.enabled"
 
@@ -81,7 +80,12 @@ class AlbBlueGreen(Rule):
         )
 
     def change_severity(
-        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+        self,
+        path: str,
+        baseline: Any,
+        target: Any,
+        resource: Resource | None = None,
+        ctx: RuleContext | None = None,
     ) -> Severity | None:
         """High when the listener's forward no longer reaches a blue or green group (a weight
         shift between them, a port or a protocol is a plain difference)."""
@@ -90,6 +94,28 @@ class AlbBlueGreen(Rule):
             return None
         reaches = any(c in name for names in forwards for name in names for c in COLOURS)
         return None if reaches else self.severity
+
+    def allowed_change(self, path: str, baseline: Any, target: Any) -> str | None:
+        """A blue/green cutover: the listeners differ only in how traffic is shared between
+        target groups, and on both sides every forward reaches blue or green groups only."""
+        if _without_groups(baseline) != _without_groups(target):
+            return None
+        for side in (baseline, target):
+            forwards = list(_target_groups(side))
+            if not forwards or not all(
+                names and all(any(c in n for c in COLOURS) for n in names) for names in forwards
+            ):
+                return None
+        return "an allowed blue/green cutover"
+
+
+def _without_groups(value: Any) -> Any:
+    """A listeners value without its forward target groups (what a cutover changes)."""
+    if isinstance(value, dict):
+        return {k: _without_groups(v) for k, v in value.items() if k != "target_groups"}
+    if isinstance(value, list):
+        return [_without_groups(v) for v in value]
+    return value
 
 
 @register

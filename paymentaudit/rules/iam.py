@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from paymentaudit.changes import canonical_json
-from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.model import Resource, Severity, canonical_json
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
 
 # Actions that have no resource-level permissions and so may use Resource "*": the VPC
 # network-interface, X-Ray and CloudWatch-metrics actions, and ssm:DescribeParameters
@@ -131,7 +129,12 @@ class IamWildcard(Rule):
             yield self.passed(resource, "policies")
 
     def change_severity(
-        self, path: str, baseline: Any, target: Any, resource: Resource | None = None
+        self,
+        path: str,
+        baseline: Any,
+        target: Any,
+        resource: Resource | None = None,
+        ctx: RuleContext | None = None,
     ) -> Severity | None:
         """As severe as the wildcard statements the change adds (high for wildcard actions,
         medium for Resource "*"); a change that adds none is no violation of this rule."""

@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter
+from paymentaudit.rules.base import (
+    FlagRule,
+    RuleContext,
+    register,
+)
 
 
 @register
-class KmsRotation(Rule):
+class KmsRotation(FlagRule):
     id = "KMS-ROTATION"
     severity = Severity.HIGH
     title = "Rotation is enabled on the environment's customer-managed keys"
     remediation = "Set enable_key_rotation = true on the key."
     service = "kms"
     resource_types = ("kms.key",)
-    governs = (("kms.key", "enable_key_rotation"),)
+    attribute = "enable_key_rotation"
+    failure = "automatic key rotation is off"
 
     def targets(self, ctx: RuleContext) -> Iterable[Resource]:
+        # Customer-managed symmetric keys; a key whose metadata could not be read is kept
+        # (its check is then not evaluated, never skipped).
         return [
             k
             for k in ctx.of_type("kms.key")
-            if k.config.get("key_manager", "CUSTOMER") == "CUSTOMER"
-            and k.config.get("key_spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+            if k.config.get("key_manager") in ("CUSTOMER", None)
+            and k.config.get("key_spec") in ("SYMMETRIC_DEFAULT", None)
         ]
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        on = ctx.attr(resource, "enable_key_rotation")
-        yield self.expect(
-            resource,
-            "enable_key_rotation",
-            bool(on),
-            True,
-            on,
-            "automatic key rotation is off",
-        )
-
-    def stricter(self, path: str, baseline: object, target: object) -> bool:
-        return enabled_is_stricter(path, baseline, target)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, greater_is_stricter
+from paymentaudit.rules.base import (
+    FlagRule,
+    Outcome,
+    Rule,
+    RuleContext,
+    greater_is_stricter,
+    register,
+)
 
 LAMBDA_LOG_PREFIX = "/aws/lambda/"
 
@@ -109,17 +115,13 @@ class LambdaLogRetention(Rule):
 
 
 @register
-class LambdaTracing(Rule):
+class LambdaTracing(FlagRule):
     id = "LAMBDA-TRACING"
     severity = Severity.LOW
     title = "X-Ray tracing is active"
     remediation = 'Set tracing_config { mode = "Active" }.'
     service = "lambda"
     resource_types = ("lambda.function",)
-    governs = (("lambda.function", "tracing_mode"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        mode = ctx.attr(resource, "tracing_mode")
-        yield self.expect(
-            resource, "tracing_mode", mode == "Active", "Active", mode, "tracing is not active"
-        )
+    attribute = "tracing_mode"
+    expected = "Active"
+    failure = "tracing is not active"

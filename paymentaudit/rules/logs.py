@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, greater_is_stricter
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, greater_is_stricter, register
 from paymentaudit.rules.lambda_ import is_function_log_group
 
 

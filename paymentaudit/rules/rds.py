@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
 from paymentaudit.rules.base import (
+    FlagRule,
+    NotEvaluated,
     Outcome,
     Rule,
     RuleContext,
-    enabled_is_stricter,
     greater_is_stricter,
+    register,
 )
 
 MIN_BACKUP_DAYS = 7
 
 
 def cluster_instances(cluster: Resource, ctx: RuleContext) -> list[Resource]:
-    """The instances that belong to a cluster."""
-    return ctx.grouped("rds.instance", "cluster_identifier").get(cluster.physical_id, [])
+    """The cluster's members, as the cluster reports them (whatever their names);
+    NotEvaluated when a member was not read."""
+    members = ctx.attr(cluster, "members") or []
+    found = [ctx.resolve(m) for m in members]
+    missing = [m for m, res in zip(members, found, strict=True) if res is None]
+    if missing:
+        raise NotEvaluated(f"member instance(s) {', '.join(missing)} not read")
+    return [res for res in found if res is not None]
 
 
 @register
@@ -130,7 +137,7 @@ class RdsMultiAz(Rule):
 
 
 @register
-class RdsManagedSecret(Rule):
+class RdsManagedSecret(FlagRule):
     id = "RDS-MANAGED-SECRET"
     severity = Severity.HIGH
     title = "The master password is managed by Secrets Manager"
@@ -139,40 +146,17 @@ class RdsManagedSecret(Rule):
     )
     service = "rds"
     resource_types = ("rds.cluster",)
-    governs = (("rds.cluster", "manage_master_user_password"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        managed = ctx.attr(resource, "manage_master_user_password")
-        yield self.expect(
-            resource,
-            "manage_master_user_password",
-            bool(managed),
-            True,
-            managed,
-            "the master password is not managed by Secrets Manager",
-        )
+    attribute = "manage_master_user_password"
+    failure = "the master password is not managed by Secrets Manager"
 
 
 @register
-class RdsDeletionProtection(Rule):
+class RdsDeletionProtection(FlagRule):
     id = "RDS-DELETION-PROTECTION"
     severity = Severity.MEDIUM
     title = "Deletion protection is on in the target environment"
     remediation = "Set deletion_protection = true on the cluster."
     service = "rds"
     resource_types = ("rds.cluster",)
-    governs = (("rds.cluster", "deletion_protection"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        on = ctx.attr(resource, "deletion_protection")
-        yield self.expect(
-            resource,
-            "deletion_protection",
-            bool(on),
-            True,
-            on,
-            "the cluster can be deleted without first disabling protection",
-        )
-
-    def stricter(self, path: str, baseline: object, target: object) -> bool:
-        return enabled_is_stricter(path, baseline, target)
+    attribute = "deletion_protection"
+    failure = "the cluster can be deleted without first disabling protection"

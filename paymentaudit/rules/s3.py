@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.rules.base import FlagRule, Outcome, Rule, RuleContext, register
 
 PAB_FLAGS = (
     "block_public_acls",
@@ -17,25 +16,16 @@ PAB_FLAGS = (
 
 
 @register
-class S3Versioning(Rule):
+class S3Versioning(FlagRule):
     id = "S3-VERSIONING"
     severity = Severity.HIGH
     title = "Versioning is enabled on the audit bucket and its replica"
     remediation = "Enable versioning (aws_s3_bucket_versioning status = Enabled)."
     service = "s3"
     resource_types = ("s3.bucket",)
-    governs = (("s3.bucket", "versioning"),)
-
-    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        status = ctx.attr(resource, "versioning")
-        yield self.expect(
-            resource,
-            "versioning",
-            status == "Enabled",
-            "Enabled",
-            status,
-            "versioning is off: overwritten or deleted audit records cannot be recovered",
-        )
+    attribute = "versioning"
+    expected = "Enabled"
+    failure = "versioning is off: overwritten or deleted audit records cannot be recovered"
 
 
 @register

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
 
 
 @register

@@ -6,8 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from paymentaudit.model import Resource, Severity
 from paymentaudit.redact import is_sensitive_name
-from paymentaudit.rules import register
-from paymentaudit.rules.base import Outcome, Rule, RuleContext
+from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
 
 
 @register

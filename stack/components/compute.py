@@ -175,6 +175,8 @@ def build(
                 "AUDIT_KMS_KEY_ARN": key.arn,
                 "MAX_PAYMENT_AMOUNT": "10000",
                 "ALLOWED_CURRENCIES": "USD,EUR,GBP",
+                # The currency of a direct invocation's payment that names none (the runbook).
+                "DEFAULT_CURRENCY": "USD",
                 "LOG_LEVEL": cfg.log_level,
             }
         },

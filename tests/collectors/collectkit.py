@@ -1,7 +1,7 @@
 """Helpers for the collector tests: snapshot the mocked account, fail or record calls.
 
 Every test in this folder runs inside ``mock_aws`` (see conftest.py): resources are made
-with real boto3 clients and read back with :func:`paymentaudit.snapshot.take`.
+with real boto3 clients and read back with :func:`paymentaudit.engine.run.take`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import boto3
 import botocore.exceptions
 
 from paymentaudit.aws import Connection
+from paymentaudit.engine.run import take
 from paymentaudit.model import Coverage, Resource
 from paymentaudit.naming import SUFFIX_TAG
-from paymentaudit.snapshot import Snapshot, take
+from paymentaudit.snapshots import Snapshot
 
 PRIMARY, REPLICA = "us-east-1", "us-west-2"
 ACCOUNT = "123456789012"

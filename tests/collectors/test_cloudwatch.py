@@ -6,8 +6,8 @@ import json
 
 from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
 
-from paymentaudit.collectors.cloudwatch import widget_metrics
 from paymentaudit.normalize import normalize_snapshot
+from paymentaudit.services.cloudwatch.collect import widget_metrics
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:payment-alarms-dev"
 

@@ -106,9 +106,9 @@ def test_vpc_and_its_contents_are_read() -> None:
     assert subnet.config["vpc_id"] == ids["vpc"]
 
     tables = resources(snapshot, "ec2.route_table")
-    assert set(tables) == {"payment-private-rt-a", "main-route-table"}
+    assert set(tables) == {"payment-private-rt-a", "main"}
     assert tables["payment-private-rt-a"].config["subnet_ids"] == [ids["subnet"]]
-    assert tables["main-route-table"].config["main"] is True
+    assert tables["main"].config["main"] is True
 
     endpoint = resources(snapshot, "ec2.vpc_endpoint")["payment-s3-endpoint"]
     assert endpoint.physical_id == ids["endpoint"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
 
 from paymentaudit.normalize import normalize_snapshot
@@ -67,7 +68,7 @@ def _blue_green() -> tuple[str, str, str]:
 
 
 def test_load_balancer_and_target_groups_are_read() -> None:
-    lb_arn, blue_arn, green_arn = _blue_green()
+    lb_arn, blue_arn, _green_arn = _blue_green()
     snapshot = snap("dev", "elbv2")
     lb = resources(snapshot, "elbv2.load_balancer")["payment-alb"]
     assert (lb.type, lb.physical_id, lb.arn) == ("elbv2.load_balancer", "payment-alb-dev", lb_arn)
@@ -78,9 +79,8 @@ def test_load_balancer_and_target_groups_are_read() -> None:
     assert cfg["attributes"]["deletion_protection.enabled"] == "true"
     listener = cfg["listeners"]["HTTP:80"]
     assert (listener["protocol"], listener["port"]) == ("HTTP", 80)
-    assert listener["default_actions"] == [
-        {"type": "forward", "target_groups": {blue_arn: 100, green_arn: 0}}
-    ]
+    # Traffic shares: green, at weight 0, takes none of it.
+    assert listener["default_actions"] == [{"type": "forward", "target_groups": {blue_arn: 100}}]
 
     groups = resources(snapshot, "elbv2.target_group")
     assert set(groups) == {"payment-blue", "payment-green"}
@@ -93,13 +93,13 @@ def test_load_balancer_and_target_groups_are_read() -> None:
     assert blue.config["health_check"]["matcher"] == "200"
     assert [t["id"] for t in blue.config["targets"]] == ["10.0.1.10"]
     assert groups["payment-green"].config["targets"] == []
-    assert blue.config["load_balancer_arns"] == [lb_arn]
+    # Which load balancers use a group is the listeners' business (compared on the ALB).
+    assert "load_balancer_arns" not in blue.config
 
     # Target-group ARNs in the listener normalize to the groups' logical names.
     norm = normalize_snapshot(snapshot)[lb.key]
     assert norm["listeners"]["HTTP:80"]["default_actions"][0]["target_groups"] == {
         "payment-blue": 100,
-        "payment-green": 0,
     }
     assert coverage(snapshot, "elbv2").status == "ok"
 
@@ -149,3 +149,19 @@ def test_list_failure_leaves_target_groups() -> None:
     assert snapshot.of_type("elbv2.load_balancer") == []
     assert len(snapshot.of_type("elbv2.target_group")) == 2
     assert coverage(snapshot, "elbv2").error == "DescribeLoadBalancers: AccessDenied"
+
+
+@pytest.mark.parametrize(
+    ("weights", "shares"),
+    [
+        ({"blue": 100, "green": 0}, {"blue": 100}),  # before a cutover
+        ({"blue": 1}, {"blue": 100}),  # a forward to blue alone: the same routing
+        ({"blue": 0, "green": 100}, {"green": 100}),  # after the cutover
+        ({"blue": 1, "green": 3}, {"blue": 25, "green": 75}),  # a canary
+        ({"blue": 0, "green": 0}, {}),  # nothing forwarded
+    ],
+)
+def test_forwards_compare_by_traffic_share(weights: dict[str, int], shares: dict[str, int]) -> None:
+    from paymentaudit.services.elbv2.collect import traffic_shares
+
+    assert traffic_shares(weights) == shares

@@ -7,7 +7,7 @@ import re
 import pytest
 from collectkit import Recorder, client, coverage, deny, snap, snaps, tag_list
 
-from paymentaudit import collectors
+from paymentaudit import services as collectors
 from paymentaudit.aws import Clients, Connection
 from paymentaudit.errors import ReadOnlyViolation
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
 
-from paymentaudit.collectors.base import Item, Scope
-from paymentaudit.collectors.sns import build_topic
 from paymentaudit.normalize import normalize_snapshot
+from paymentaudit.services.declare import Item, Scope
+from paymentaudit.services.sns.collect import build_topic
 
 
 def test_topic_configuration_is_read() -> None:

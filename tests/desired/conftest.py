@@ -36,7 +36,7 @@ def prod_synth() -> Any:
 @pytest.fixture(scope="session")
 def prod_desired(prod_synth: Any) -> Any:
     """The desired state of prod-abc123 mapped from the synthesized cdk.tf.json."""
-    from paymentaudit import desired
+    from paymentaudit.desired import state as desired
 
     return desired.load(prod_synth.path, suffix=PROD)
 
@@ -44,6 +44,6 @@ def prod_desired(prod_synth: Any) -> Any:
 @pytest.fixture(scope="session")
 def state_desired() -> Any:
     """The desired state mapped from the hand-written state file."""
-    from paymentaudit import desired
+    from paymentaudit.desired import state as desired
 
     return desired.load(STATE_FILE, suffix=PROD)

@@ -53,7 +53,8 @@ def make_fake_stack(root: Path) -> Path:
 
 def normalized(snapshot: Any) -> dict[tuple[str, str], dict[str, Any]]:
     """Normalized configurations (placeholders dropped) by (type, logical name)."""
-    from paymentaudit.desired.project import normalize_desired, strip_later
+    from paymentaudit.compare import strip_later
+    from paymentaudit.normalize import normalize_snapshot as normalize_desired
 
     return {
         (key.type, key.logical_name): strip_later(config)

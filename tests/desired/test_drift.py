@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from paymentaudit.audit import audit, finding_id
-from paymentaudit.desired.drift import CHECK_CHANGED, CHECK_MISSING, CHECK_UNMANAGED
-from paymentaudit.desired.project import dig_path, project, strip_later
+from paymentaudit import frames
+from paymentaudit.compare import dig_path, project, strip_later
+from paymentaudit.findings.differences import CHECK_CHANGED, CHECK_MISSING, CHECK_UNMANAGED
+from paymentaudit.findings.evaluate import audit
+from paymentaudit.findings.result import finding_id
 from paymentaudit.model import Coverage, Finding, Kind, Resource, Severity
 from paymentaudit.policy import Matcher, Policy
-from paymentaudit.snapshot import Snapshot
+from paymentaudit.snapshots import Snapshot
 
 TARGET, BASELINE = "prod-abc123", "dev"
 TAGS = {"Project": "payment", "EnvironmentSuffix": TARGET}
@@ -245,7 +247,7 @@ def test_the_result_gains_the_desired_column_and_source() -> None:
     config = result.normalized["desired"][table(TARGET).key]
     assert "stream_view_type" not in config  # placeholders never reach the reports
     assert result.sources["desired"]["resources"] == 1
-    frame = result.side_by_side()
+    frame = frames.side_by_side(result)
     assert list(frame.columns[4:7]) == ["desired", "baseline", "target"]
     assert "sources" in result.to_json()
 
@@ -312,7 +314,9 @@ def test_since_reports_changes_removals_and_additions() -> None:
     changed = found["payment-sessions", "point_in_time_recovery"]
     assert (changed.expected, changed.actual, changed.baseline_value) == (True, False, True)
     assert changed.severity is Severity.HIGH and changed.kind is Kind.DRIFT
-    assert "2025-11-02T09:00:00Z" in changed.message
+    assert changed.message.startswith(
+        "point_in_time_recovery: was true at 2025-11-02 09:00Z, now false"
+    )
     assert found["payment-alarms", ""].severity is Severity.HIGH  # removed
     assert found["payment-new", ""].severity is Severity.LOW  # added
     assert result.sources["since"]["taken_at"] == "2025-11-02T09:00:00Z"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from desiredkit import PROD, STATE_FILE
 
-from paymentaudit import desired
+from paymentaudit.api.validation import Options, load_references
+from paymentaudit.desired import state as desired
 from paymentaudit.desired import synth
 from paymentaudit.errors import InputError, SynthError
-from paymentaudit.validate import Options, load_references
 
 MINIMAL_TFJSON = {
     "//": {"metadata": {"stackName": f"payment-{PROD}"}},

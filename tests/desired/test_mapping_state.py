@@ -167,7 +167,6 @@ EXPECTED: list[tuple[str, str, str, Any]] = [
         "listeners.HTTP:80.default_actions",
         [{"type": "forward", "target_groups": {"payment-blue": 100}}],
     ),
-    ("elbv2.target_group", "payment-blue", "load_balancer_arns", ["payment-alb"]),
     ("elbv2.target_group", "payment-blue", "targets", [{"id": "payment-processor"}]),
     ("elbv2.target_group", "payment-blue", "health_check.matcher", "200"),
     ("cloudwatch.alarm", "payment-rds-cpu-high", "datapoints_to_alarm", None),

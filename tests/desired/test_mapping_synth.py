@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from desiredkit import normalized
 
-from paymentaudit.collectors.cloudwatch import widget_metrics
 from paymentaudit.desired.mapping import MAPPED, NOT_COMPARED, SPECS
+from paymentaudit.services.cloudwatch.collect import widget_metrics
 
 pytestmark = pytest.mark.synth
 
@@ -253,13 +253,13 @@ EXPECTED: list[tuple[str, str, str, Any]] = [
                 "protocol": "HTTP",
                 "port": 80,
                 "default_actions": [
-                    {"type": "forward", "target_groups": {"payment-blue": 100, "payment-green": 0}}
+                    # Traffic shares: green at weight 0 takes none (see traffic_shares).
+                    {"type": "forward", "target_groups": {"payment-blue": 100}}
                 ],
             }
         },
     ),
     ("elbv2.target_group", "payment-green", "targets", [{"id": "payment-processor"}]),
-    ("elbv2.target_group", "payment-green", "load_balancer_arns", ["payment-alb"]),
     ("elbv2.target_group", "payment-green", "health_check.interval_seconds", 35),
     ("cloudwatch.alarm", "payment-rds-cpu-high", "threshold", 80.0),
     (

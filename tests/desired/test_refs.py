@@ -9,9 +9,9 @@ import pytest
 
 from paymentaudit.desired import tfjson
 from paymentaudit.desired.mapping import Engine, map_document
-from paymentaudit.desired.refs import Resolver, references
 from paymentaudit.model import Resource
 from paymentaudit.normalize import Normalizer
+from paymentaudit.terraform.refs import Resolver, references
 
 SUFFIX = "prod-abc123"
 ACCOUNT = "${data.aws_caller_identity.current.account_id}"
@@ -171,7 +171,7 @@ def test_nested_attribute_access() -> None:
 
 
 def _res(rtype: str, name: str, attrs: dict[str, Any]) -> Any:
-    from paymentaudit.desired.tf import TfResource
+    from paymentaudit.terraform.document import TfResource
 
     return TfResource(rtype, name, attrs, "us-east-1")
 

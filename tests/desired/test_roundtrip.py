@@ -13,14 +13,19 @@ from typing import Any
 import pytest
 from desiredkit import PROD, REPO_ROOT
 
-from paymentaudit import cli, reportdir
-from paymentaudit.desired.drift import CHECK_CHANGED
-from paymentaudit.desired.project import SANDBOX_GAPS
+from paymentaudit import cli, frames
+from paymentaudit.api.validation import Options
+from paymentaudit.api.validation import validate as run
+from paymentaudit.findings.differences import CHECK_CHANGED
 from paymentaudit.model import Severity
+from paymentaudit.reporters import directory as reportdir
 from paymentaudit.sandbox.drifts import DRIFTS
-from paymentaudit.validate import Options, run
+from paymentaudit.services import SERVICES
 
 pytestmark = [pytest.mark.synth, pytest.mark.slow]
+
+# The attributes each service declares the sandbox (moto) cannot hold.
+SANDBOX_GAPS = {t: g for s in SERVICES for t, g in s.sandbox_gaps.items()}
 
 PLANTED = {d for drift in DRIFTS for d in drift.drift}
 
@@ -110,7 +115,7 @@ def test_the_report_shows_desired_baseline_and_target(roundtrip: tuple[Any, Path
     assert (out / "snapshots" / "desired.json").is_file()
     reloaded = reportdir.load(out)
     assert reloaded.desired is not None and reloaded.desired.source == "synth"
-    frame = reloaded.side_by_side("lambda")
+    frame = frames.side_by_side(reloaded, "lambda")
     row = frame[(frame.resource == "payment-processor") & (frame.path == "memory_size")]
     assert row[["desired", "baseline", "target"]].values.tolist() == [["512", "512", "256"]]
     assert done.timings["desired"] < 5  # a cache hit (the fixture synthesized before)

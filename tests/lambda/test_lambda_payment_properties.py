@@ -4,13 +4,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import payment_models as models
+import payment_parsing as parsing
 import payment_processor as pp
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lambda_testkit import FakeDynamo, FakeS3, alb_event
 
-CONFIG = pp.ProcessorConfig.from_env({"TABLE_NAME": "t", "AUDIT_BUCKET": "b"})
+CONFIG = models.ProcessorConfig.from_env({"TABLE_NAME": "t", "AUDIT_BUCKET": "b"})
 MAX = CONFIG.max_amount
 VALID_ID = st.from_regex(r"\A[A-Za-z0-9_-]{1,64}\Z")
 CURRENCY = st.sampled_from(sorted(CONFIG.allowed_currencies))
@@ -25,14 +27,14 @@ def body_text(amount_json: str, **fields: Any) -> str:
     return json.dumps(base)[:-1] + f', "amount": {amount_json}}}'
 
 
-def parse(text: str) -> pp.PaymentRequest:
-    return pp.parse_payment(pp.decode_body(text, False), CONFIG)
+def parse(text: str) -> models.PaymentRequest:
+    return parsing.parse_payment(parsing.decode_body(text, False), CONFIG)
 
 
 def rejected_field(text: str) -> str | None:
     try:
         parse(text)
-    except pp.RequestError as error:
+    except models.RequestError as error:
         assert error.status == 400
         return error.field
     return None
@@ -56,12 +58,12 @@ def spellings(amount: Decimal) -> list[str]:
 @example(Decimal("100"))
 def test_valid_amounts_parse_to_the_same_decimal(amount: Decimal) -> None:
     parsed = {parse(body_text(text)).amount for text in spellings(amount)}
-    assert parsed == {amount.quantize(pp.CENT)}
+    assert parsed == {amount.quantize(models.CENT)}
     (value,) = parsed
     assert value.as_tuple().exponent == -2  # always quantized to cents
     # A dict body (direct invocation, floats as the Lambda runtime would parse them) agrees.
     direct = {"payment_id": "p1", "user_id": "u1", "currency": "USD", "amount": float(amount)}
-    assert pp.parse_payment(pp.decode_body(direct, False), CONFIG).amount == value
+    assert parsing.parse_payment(parsing.decode_body(direct, False), CONFIG).amount == value
 
 
 @FAST
@@ -97,7 +99,7 @@ def test_non_finite_is_rejected(text: str) -> None:
 
 
 NON_NUMERIC = st.one_of(
-    st.text().filter(lambda s: not pp.AMOUNT_TEXT.fullmatch(s)).map(json.dumps),
+    st.text().filter(lambda s: not models.AMOUNT_TEXT.fullmatch(s)).map(json.dumps),
     st.sampled_from(["true", "false", "null", "[]", "{}", "[1]", '{"v": 1}', '"1_000"', '"+5"']),
     st.sampled_from(['" 5"', '"5 "', '"1e2"', '"0x10"', '"\u0661"', '"5."', '".5"']),
 )
@@ -113,7 +115,7 @@ def test_non_numeric_is_rejected(text: str) -> None:
 @given(
     field=st.sampled_from(["payment_id", "user_id"]),
     value=st.one_of(
-        st.text().filter(lambda s: not pp.ID_PATTERN.fullmatch(s)),
+        st.text().filter(lambda s: not models.ID_PATTERN.fullmatch(s)),
         st.integers(),
         st.none(),
         st.booleans(),
@@ -134,7 +136,7 @@ def test_valid_bodies_are_accepted(
     parsed = parse(
         body_text(str(amount), payment_id=payment_id, user_id=user_id, currency=currency)
     )
-    assert parsed == pp.PaymentRequest(payment_id, user_id, amount, currency)
+    assert parsed == models.PaymentRequest(payment_id, user_id, amount, currency)
 
 
 JSON = st.recursive(
@@ -147,7 +149,7 @@ JSON = st.recursive(
     max_leaves=12,
 )
 PAYMENT_LIKE = st.dictionaries(
-    st.sampled_from([*pp.PAYMENT_FIELDS, "extra"]),
+    st.sampled_from([*models.PAYMENT_FIELDS, "extra"]),
     st.one_of(JSON, VALID_ID, CURRENCY, CENTS.map(str)),
 )
 
@@ -183,7 +185,7 @@ def test_arbitrary_bodies_never_raise(body: Any, b64: bool) -> None:
 @given(JSON)
 def test_arbitrary_json_values_parse_or_fail_with_a_field(value: Any) -> None:
     try:
-        pp.parse_payment(pp.decode_body(json.dumps(value), False), CONFIG)
-    except pp.RequestError as error:
+        parsing.parse_payment(parsing.decode_body(json.dumps(value), False), CONFIG)
+    except models.RequestError as error:
         assert error.status == 400
-        assert error.field in {*pp.PAYMENT_FIELDS, "body"} or error.field in value
+        assert error.field in {*models.PAYMENT_FIELDS, "body"} or error.field in value

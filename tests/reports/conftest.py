@@ -19,7 +19,7 @@ def report_dir(sandbox_report: Any) -> Path:
 @pytest.fixture
 def result(report_dir: Path) -> Any:
     """The report loaded back offline (a fresh AuditResult per test: tests may change it)."""
-    from paymentaudit import reportdir
+    from paymentaudit.reporters import directory as reportdir
 
     return reportdir.load(report_dir)
 
@@ -27,8 +27,8 @@ def result(report_dir: Path) -> Any:
 @pytest.fixture
 def incomplete_result(report_dir: Path) -> Any:
     """The saved snapshots audited again with RDS unreadable in the target: INCOMPLETE-ish."""
-    from paymentaudit import snapshot
-    from paymentaudit.audit import audit
+    from paymentaudit import snapshots as snapshot
+    from paymentaudit.findings.evaluate import audit
 
     target = snapshot.load(report_dir / "snapshots" / "prod-abc123.json")
     baseline = snapshot.load(report_dir / "snapshots" / "dev.json")

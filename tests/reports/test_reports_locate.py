@@ -1,4 +1,4 @@
-"""paymentaudit.locate: resources of the stack mapped to their construct calls in stack/."""
+"""paymentaudit.reporters.stack_source: resources of the stack mapped to their construct calls in stack/."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from paymentaudit import locate
-from paymentaudit.snapshot import load
+from paymentaudit import services
+from paymentaudit.reporters import stack_source as locate
+from paymentaudit.snapshots import load
 
 ROOT = Path(__file__).resolve().parents[2]
 # Audited resources that no construct of the stack declares.
-UNDECLARED = {("ec2.route_table", "main-route-table")}
+UNDECLARED = {("ec2.route_table", "main")}
 
 
 def _line(path: str, line: int) -> str:
@@ -29,7 +30,7 @@ def test_every_sandbox_resource_maps_to_its_construct(report_dir: Path) -> None:
                 assert "not declared" in where.note
                 continue
             assert where.declared, (res.type, res.logical_name)
-            classes = locate.CONSTRUCTS[res.type]
+            classes = services.spec_of_type(res.type).constructs[res.type]
             text = _line(where.path, where.line)
             assert any(f"cdk.{cls}(" in text for cls in classes), (res.logical_name, text)
             assert text.index("cdk.") + 1 == where.column
@@ -65,7 +66,7 @@ def test_loop_rows_name_their_table() -> None:
     ("rtype", "name", "service", "module"),
     [
         ("ssm.parameter", "app/db-password", "ssm", "stack/payment_stack.py"),
-        ("ec2.route_table", "main-route-table", "ec2", "stack/components/network.py"),
+        ("ec2.route_table", "main", "ec2", "stack/components/network.py"),
         ("s3.bucket", "payment-other", "s3", "stack/components/storage.py"),
     ],
 )

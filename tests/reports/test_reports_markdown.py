@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from paymentaudit import validate
+from paymentaudit.api import validation as validate
 from paymentaudit.reporters import markdown
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

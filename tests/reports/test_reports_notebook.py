@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from paymentaudit import present, reporters
-from paymentaudit.model import Service
+from paymentaudit.services import SERVICES, Service
 from paymentaudit.reporters import notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,7 @@ SECTION_HEADINGS = [
     "KMS",
     "SSM parameters",
     "IAM",
+    "Secrets Manager",
 ]
 
 
@@ -78,11 +79,20 @@ def test_investigate_parameters_default_to_the_sandbox() -> None:
 def test_readiness_shows_every_section_in_order() -> None:
     nb = nbformat.read(str(notebook.REPO_TEMPLATE), as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    calls = re.findall(r'present\.section\(result, "(\w+)"\)', code)
-    assert calls == [s.key for s in present.SECTIONS]
+    # The sections are one loop over the service registry, not a cell per service.
+    assert code.count("present.all_sections(result)") == 1
+    assert "present.section(" not in code
+    assert [s.key for s in present.SECTIONS] == [
+        s.name for s in SERVICES if s.section is not None
+    ]
     shown = {svc for s in present.SECTIONS for svc in s.services}
     assert shown == {s.value for s in Service}
-    order = ["present.banner(", "present.findings_chart(", "present.blocking(", "present.section("]
+    order = [
+        "present.banner(",
+        "present.findings_chart(",
+        "present.blocking(",
+        "present.all_sections(",
+    ]
     positions = [code.index(marker) for marker in [*order, "present.coverage("]]
     assert positions == sorted(positions)
     # Thin cells: the library computes, the notebook presents.
@@ -100,8 +110,11 @@ def test_validate_executed_the_notebook(report_dir: Path) -> None:
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     assert nb.metadata.papermill.parameters["report_dir"] == "."
     assert nb.metadata.papermill.parameters["target"] == "prod-abc123"
-    sections = [c for c in nb.cells if c.cell_type == "code" and "present.section" in c.source]
-    assert all(c.outputs for c in sections)
+    (sections,) = [c for c in nb.cells if c.cell_type == "code" and "all_sections" in c.source]
+    assert sections.outputs
+    html = "".join(o.get("data", {}).get("text/html", "") for o in sections.outputs)
+    headings = re.findall(r'<h2 id="([^"]+)">', html)
+    assert headings == [s.anchor for s in present.SECTIONS]
 
 
 def test_html_has_the_verdict_charts_and_no_code(report_dir: Path, result: Any) -> None:
@@ -111,13 +124,16 @@ def test_html_has_the_verdict_charts_and_no_code(report_dir: Path, result: Any) 
     # nbconvert re-serializes attributes alphabetically: alt comes before src.
     images = re.findall(r'<img alt="[^"]+" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert images and all(base64.b64decode(i).startswith(b"\x89PNG\r\n") for i in images)
-    for code in ("import paymentaudit", "reportdir.load", "present.section", "from paymentaudit"):
+    for code in ("import paymentaudit", "directory.load", "present.all_sections", "from paymentaudit"):
         assert code not in page
     # Code cells render their outputs only: no source, no In/Out prompts.
     assert 'class="jp-InputPrompt' not in page and 'class="jp-OutputPrompt' not in page
     assert 'class="highlight' not in page and "In&nbsp;[" not in page
     code_cells = re.findall(r'class="jp-Cell jp-CodeCell ([^"]*)"', page)
-    assert len(code_cells) > 10 and all("jp-mod-noInput" in c for c in code_cells)
+    template = nbformat.read(str(notebook.REPO_TEMPLATE), as_version=4)
+    cells = [c for c in template.cells if c.cell_type == "code"]
+    assert len(code_cells) == len(cells) + 1  # papermill's injected parameters cell
+    assert all("jp-mod-noInput" in c for c in code_cells)
     # In order: banner, chart, blocking findings, each section, coverage.
     markers = [">NOT READY<", 'src="data:image/png', 'id="Blocking-findings"']
     markers += [f'id="{title.replace(" ", "-")}"' for title in SECTION_HEADINGS]
@@ -137,7 +153,9 @@ def test_investigate_runs_against_the_sandbox(tmp_path: Path) -> None:
     nb = notebook.execute(ROOT / "notebooks" / "investigate.ipynb", tmp_path, {"mode": "sandbox"})
     outputs = {c.id: c.outputs for c in nb.cells if c.cell_type == "code"}
     text = json.dumps(outputs)
-    assert "point_in_time_recovery" in outputs["deepdiff"][0]["text"]
+    # The resource's diff is the library's, in the findings' own wording.
+    diff = outputs["differences"][0]["data"]["text/html"]
+    assert "point_in_time_recovery" in diff and "DDB-PITR, parity" in diff
     assert "NOT READY" in text
     assert not [o for cell in outputs.values() for o in cell if o["output_type"] == "error"]
     assert list(tmp_path.iterdir()) == []  # nothing written where it ran

@@ -63,7 +63,7 @@ def test_levels_follow_severity(doc: dict[str, Any], result: Any) -> None:
 
 
 def test_fingerprints_are_the_stable_finding_ids(result: Any, report_dir: Path) -> None:
-    from paymentaudit import reportdir
+    from paymentaudit.reporters import directory as reportdir
 
     first = sarif.document(result)
     second = sarif.document(reportdir.load(report_dir))

@@ -9,7 +9,7 @@ from typing import Any
 
 from paymentaudit import rules
 from paymentaudit.rules.base import Outcome, RuleContext
-from paymentaudit.snapshot import Snapshot
+from paymentaudit.snapshots import Snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

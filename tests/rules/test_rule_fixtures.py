@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rulekit import fixture, run
 
 from paymentaudit import rules
-from paymentaudit.audit import audit
+from paymentaudit.findings.evaluate import audit
 from paymentaudit.model import Kind, Status
 
 RULE_IDS = rules.ids()
@@ -46,3 +48,22 @@ def test_audit_reports_the_failure_as_a_policy_finding(rule_id: str) -> None:
         assert finding.message.strip() and finding.remediation == rule.remediation
     passing = audit(None, fixture(rule_id, "pass")).findings
     assert not [f for f in passing if f.check == rule_id]
+
+
+def test_fixtures_match_what_the_collectors_produce(sandbox_snapshots: dict[str, Any]) -> None:
+    """The committed fixtures are what make_fixtures.py writes from the sandbox today: a change
+    to a collector's output shape fails here until the fixtures are regenerated."""
+    import make_fixtures
+
+    from paymentaudit.sandbox import SANDBOX_ACCOUNT
+
+    data = make_fixtures.as_fixture_data(sandbox_snapshots, SANDBOX_ACCOUNT)
+    expected = make_fixtures.fixtures(data)
+    committed = set(make_fixtures.FIXTURES.glob("*/*.json"))
+    assert committed == set(expected), "run tests/rules/make_fixtures.py"
+    stale = [
+        path.relative_to(make_fixtures.FIXTURES).as_posix()
+        for path, text in expected.items()
+        if path.read_text(encoding="utf-8") != text
+    ]
+    assert not stale, f"stale fixtures (run tests/rules/make_fixtures.py): {stale}"

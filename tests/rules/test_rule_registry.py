@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from rulekit import FIXTURES
 
-from paymentaudit import collectors, rules
-from paymentaudit.model import Service, Severity
+from paymentaudit import rules
+from paymentaudit import services as collectors
+from paymentaudit.model import Severity
 from paymentaudit.rules import RULE_ID_RE, DuplicateRuleError, register
+from paymentaudit.rules import base as rule_base
 from paymentaudit.rules.base import Rule
+from paymentaudit.services import Service
 
 SERVICES = {s.value for s in Service}
 
@@ -74,7 +77,7 @@ def test_duplicate_id_raises_and_leaves_the_registry_alone() -> None:
 
 def test_register_adds_a_new_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     # Register into a copy of the registry, so that nothing leaks into other tests.
-    monkeypatch.setattr(rules, "_REGISTRY", dict(rules._REGISTRY))
+    monkeypatch.setattr(rule_base, "_REGISTRY", dict(rule_base._REGISTRY))
     cls = register(_throwaway("TEST-THROWAWAY"))
     assert "TEST-THROWAWAY" in rules.ids()
     assert isinstance(rules.get("TEST-THROWAWAY"), cls)
@@ -99,7 +102,7 @@ def test_registry_is_clean_after_the_throwaway_registration() -> None:
 def test_incomplete_rules_are_refused(
     monkeypatch: pytest.MonkeyPatch, rule_id: str, attrs: dict, message: str
 ) -> None:
-    monkeypatch.setattr(rules, "_REGISTRY", dict(rules._REGISTRY))
+    monkeypatch.setattr(rule_base, "_REGISTRY", dict(rule_base._REGISTRY))
     with pytest.raises(ValueError, match=message):
         register(_throwaway(rule_id, **attrs))
     assert rule_id not in rules.ids()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from paymentaudit import rules
-from paymentaudit.audit import evaluate_rules
+from paymentaudit.findings.evaluate import evaluate_rules
 from paymentaudit.model import Status
+from paymentaudit.rules.base import RuleContext
 from paymentaudit.sandbox.drifts import DRIFTS
 
 # Deletion protection is required in the target (prod) only: dev runs without it.
@@ -15,7 +16,7 @@ TARGET_ONLY = {"ALB-DELETION-PROTECTION", "DDB-DELETION-PROTECTION", "RDS-DELETI
 
 def _by_status(snapshot) -> dict[Status, set[str]]:
     out: dict[Status, set[str]] = defaultdict(set)
-    for outcome in evaluate_rules(snapshot, rules.all_rules()):
+    for outcome in evaluate_rules(RuleContext(snapshot), rules.all_rules()):
         out[outcome.status].add(outcome.rule)
     return out
 
@@ -31,7 +32,7 @@ def test_dev_passes_every_rule_but_the_target_only_ones(sandbox_snapshots) -> No
 
 def test_prod_fails_exactly_the_planted_drifts(sandbox_snapshots) -> None:
     prod = sandbox_snapshots["prod-abc123"]
-    outcomes = evaluate_rules(prod, rules.all_rules())
+    outcomes = evaluate_rules(RuleContext(prod), rules.all_rules())
     failed = {(o.rule, o.resource, o.path) for o in outcomes if o.status is Status.FAIL}
     planted = {
         (e.check, e.resource, e.path) for d in DRIFTS for e in d.expect if e.kind == "policy"

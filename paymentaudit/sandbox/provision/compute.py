@@ -120,6 +120,7 @@ def compute(env: Env) -> None:
                 "AUDIT_KMS_KEY_ARN": env.ids["payment-cmk"],
                 "MAX_PAYMENT_AMOUNT": "10000",
                 "ALLOWED_CURRENCIES": "USD,EUR,GBP",
+                "DEFAULT_CURRENCY": "USD",
                 "LOG_LEVEL": "INFO",
             }
         },

@@ -49,7 +49,7 @@ def database(env: Env) -> None:
         scoped=True,
     )
     cluster_id = env.name("payment-aurora-cluster")
-    rds.create_db_cluster(
+    cluster = rds.create_db_cluster(
         DBClusterIdentifier=cluster_id,
         Engine=ENGINE,
         EngineVersion=ENGINE_VERSION,
@@ -70,8 +70,15 @@ def database(env: Env) -> None:
         EnableCloudwatchLogsExports=["postgresql"],
         DeletionProtection=env.is_prod,
         Tags=tags,
-    )
+    )["DBCluster"]
     env.ids["cluster"] = cluster_id
+    # RDS turns rotation on for the master-user secret it creates (every 7 days); moto
+    # creates the secret but leaves rotation off, so the sandbox does what RDS does.
+    secret_arn = cluster["MasterUserSecret"]["SecretArn"]
+    env.c("secretsmanager").rotate_secret(
+        SecretId=secret_arn, RotationRules={"AutomaticallyAfterDays": 7}
+    )
+    env.ids["master_user_secret"] = secret_arn
     for base, az in INSTANCES:
         rds.create_db_instance(
             DBInstanceIdentifier=env.name(base),

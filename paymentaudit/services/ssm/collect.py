@@ -1,0 +1,86 @@
+"""SSM parameters under the environment's path prefix.
+
+Listing uses describe_parameters, which returns no values. Values are then fetched
+(get_parameters, WithDecryption false) only for String and StringList parameters whose
+names do not look sensitive: a SecureString value, or a sensitive one, is never requested.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paymentaudit.naming import ssm_logical_name
+from paymentaudit.redact import REDACTED, is_sensitive_name
+from paymentaudit.services.declare import Built, Call, Collector, Item, Scope
+
+
+def readable(raw: dict[str, Any]) -> bool:
+    """True when the parameter's value may be read: not SecureString, name not sensitive."""
+    return raw.get("Type") in ("String", "StringList") and not is_sensitive_name(raw["Name"])
+
+
+def build_parameter(item: Item, scope: Scope) -> Built:
+    """Parameter: type, data type, tier, key, and the value when it is not sensitive."""
+    raw = item.raw
+    if readable(raw):
+        fetched = item.details.get("value")
+        value = None if fetched is None else fetched.get("Value")
+    else:
+        value = REDACTED
+    config = {
+        "type": raw.get("Type"),
+        "data_type": raw.get("DataType", "text"),
+        "tier": raw.get("Tier", "Standard"),
+        "key_id": raw.get("KeyId") if raw.get("Type") == "SecureString" else None,
+        "description": raw.get("Description"),
+        "allowed_pattern": raw.get("AllowedPattern"),
+        "value": value,
+    }
+    return Built(config=config)
+
+
+def _member(item: Item, scope: Scope, tagged: bool) -> bool:
+    return True  # the list call is filtered to the environment's path
+
+
+def _logical(item: Item, scope: Scope) -> str:
+    return ssm_logical_name(item.name, scope.ssm_prefix)
+
+
+PARAMETER = Collector(
+    service="ssm",
+    type="ssm.parameter",
+    list=Call(
+        "describe_parameters",
+        params=lambda item, element, scope: {
+            "ParameterFilters": [
+                {"Key": "Path", "Option": "Recursive", "Values": [scope.ssm_prefix]}
+            ]
+        },
+        result="Parameters",
+        paginate=True,
+    ),
+    list_scope="env",
+    id="Name",
+    arn=lambda raw, scope: (
+        f"arn:{scope.partition}:ssm:{scope.region}:{scope.account_id}:parameter"
+        + ("" if raw["Name"].startswith("/") else "/")
+        + raw["Name"]
+    ),
+    member=_member,
+    logical=_logical,
+    details={
+        "value": Call(
+            "get_parameters",
+            params=lambda item, element, scope: {"WithDecryption": False},
+            result="Parameters",
+            batch=10,
+            batch_param="Names",
+            batch_key="Name",
+            when=readable,
+        ),
+    },
+    build=build_parameter,
+)
+
+COLLECTORS = (PARAMETER,)
