@@ -22,7 +22,7 @@ CDKTN_PY := $(CDKTN_VENV)/bin/python
 
 help:
 	@echo "make demo   validate prod-abc123 against the embedded sandbox AWS account"
-	@echo "make test   ruff check, ruff format --check, pytest (stack synth + checkov included)"
+	@echo "make test   ruff, lint-imports, mypy, zizmor, pytest (stack synth + checkov included)"
 	@echo "make bench  the benchmark suite (bench/, not part of the tests)"
 
 $(PY):
@@ -58,9 +58,13 @@ demo: $(VENV)/.stamp-demo
 	@$(PY) -m paymentaudit validate prod-abc123 --sandbox; rc=$$?; \
 	  if [ $$rc -eq 1 ]; then echo "(exit 1 = NOT READY: the sandbox plants drifts in prod-abc123 on purpose)"; exit 0; fi; exit $$rc
 
+# ruff, the import contracts of the one-way pipeline ([tool.importlinter] in pyproject.toml)
+# and the type checker ([tool.mypy]).
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format .

@@ -105,7 +105,7 @@ class Clients:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self._session.client(
+                client = self._session.client(  # type: ignore[call-overload]
                     service,
                     region_name=region,
                     endpoint_url=self.connection.endpoint_url,

@@ -75,7 +75,7 @@ class PairDiff:
 
 def format_path(parts: list[Any]) -> str:
     """Dotted path; a key that itself holds a dot is written in brackets."""
-    out = []
+    out: list[str] = []
     for part in parts:
         text = str(part)
         if out and ("." in text or not text):
@@ -135,7 +135,8 @@ def pair(
         elif base_config == target_config:
             yield PairDiff(key, "equal")
         else:
-            yield PairDiff(key, "changed", tuple(diff_configs(base_config, target_config)))
+            changed = diff_configs(base_config, target_config)  # type: ignore[arg-type]
+            yield PairDiff(key, "changed", tuple(changed))
     for key in target:
         if key not in baseline:
             yield PairDiff(key, "unexpected")

@@ -148,7 +148,12 @@ def side_by_side(result: AuditResult, service: str | None = None) -> pd.DataFram
         present = {side: key in result.normalized[side] for side in sides}
         paths = dict.fromkeys(p for side in sides for p in flat[side])
         for path in paths:
-            row = {"service": svc, "type": key.type, "resource": key.logical_name, "path": path}
+            row: dict[str, Any] = {
+                "service": svc,
+                "type": key.type,
+                "resource": key.logical_name,
+                "path": path,
+            }
             values = []
             for side in sides:
                 value = flat[side].get(path) if present[side] else None
@@ -200,7 +205,8 @@ def compact_side_by_side(frame: pd.DataFrame, max_rows: int | None = None) -> pd
                 row[side] = "(absent)" if side in absent else f"present ({len(group)} attributes)"
             rows.append({**row, "equal": 0})
             continue
-        differs = [r for r in group.to_dict("records") if row_differs(r, sides)]
+        records: list[dict[str, Any]] = group.to_dict("records")  # type: ignore[assignment]
+        differs = [r for r in records if row_differs(r, sides)]
         for record in differs:
             if max_rows is not None and shown >= max_rows:
                 hidden += 1

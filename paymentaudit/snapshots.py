@@ -126,7 +126,7 @@ def load(path: str | os.PathLike[str]) -> Snapshot:
         raise SnapshotFileError(f"{path}: cannot read snapshot ({exc.strerror or exc})") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise SnapshotFileError(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
         ) from None

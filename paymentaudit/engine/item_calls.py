@@ -68,7 +68,7 @@ class ItemCalls:
         result = self.results[env.suffix]
         trackers = []
         for item in items:
-            tracker = Tracker(item, lambda item=item: self._finish(collector, scope, result, item))
+            tracker = Tracker(item, self._finisher(collector, scope, result, item))
             self._open.append(tracker)
             tracker.add()  # held until every call of the item has been submitted
             trackers.append(tracker)
@@ -82,6 +82,11 @@ class ItemCalls:
             self._batches(collector, scope, list(zip(items, trackers, strict=True)))
         for tracker in trackers:
             tracker.done()
+
+    def _finisher(
+        self, collector: Collector, scope: Scope, result: EnvResult, item: Item
+    ) -> Callable[[], None]:
+        return lambda: self._finish(collector, scope, result, item)
 
     def _describe(self, collector: Collector, scope: Scope, item: Item, tracker: Tracker) -> None:
         assert collector.describe is not None

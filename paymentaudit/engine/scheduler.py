@@ -285,7 +285,7 @@ class Engine(ItemCalls):
             item.tags = tag_dict(dig(raw, collector.tags))
         elif item.arn in tags:
             item.tags = tags[item.arn]
-        item.tagged = bool(item.tags) and item.tags.get(SUFFIX_TAG) == scope.suffix
+        item.tagged = (item.tags or {}).get(SUFFIX_TAG) == scope.suffix
         if not item.name:  # nothing names it: its relationships may (see naming.py)
             item.named = False
             item.name = collector.item_id(raw)

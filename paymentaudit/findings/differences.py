@@ -44,7 +44,7 @@ from paymentaudit.policy import Policy
 from paymentaudit.rules.base import Rule, RuleContext
 from paymentaudit.snapshots import Snapshot
 
-Configs = Mapping[ResourceKey, Mapping[str, Any]]
+Configs = Mapping[ResourceKey, dict[str, Any]]
 
 CHECK_PARITY, CHECK_CHANGED, CHECK_MISSING, CHECK_UNMANAGED, CHECK_SINCE = (
     "parity",

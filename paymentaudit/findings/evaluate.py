@@ -22,7 +22,7 @@ from paymentaudit.policy import Policy
 from paymentaudit.rules.base import Outcome, Rule, RuleContext
 from paymentaudit.snapshots import Snapshot
 
-Configs = Mapping[ResourceKey, Mapping[str, Any]]
+Configs = Mapping[ResourceKey, dict[str, Any]]
 
 
 def evaluate_rules(ctx: RuleContext, rules: Sequence[Rule]) -> list[Outcome]:

@@ -120,6 +120,7 @@ def _differs_style(
     labels = [SIDE_LABELS[s] for s in sides]
     first = ~(compact["type"] + " " + compact["resource"]).duplicated()
     index = _finding_index(result)
+    i: Any
     for i, row in compact.iterrows():
         kind = row["row"]
         if kind in ("equal", "more"):

@@ -75,10 +75,11 @@ def styled(
     for column in shown.columns:
         if column not in html_columns:
             shown[column] = shown[column].map(lambda v: value_html(v))
+    styles: Any = _table_styles(widths, full_width)  # pandas' CSSDict shape
     return (
         shown.style.hide(axis="index")
-        .set_table_styles(_table_styles(widths, full_width))
-        .format(lambda v: v, escape=None)
+        .set_table_styles(styles)
+        .format(str, escape=None)
         .format_index(lambda c: str(c).replace("_", " "), axis="columns")
     )
 

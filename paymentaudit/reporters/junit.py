@@ -199,12 +199,12 @@ def document(result: AuditResult) -> ET.Element:
             out = [_finding_text(f) for f in others] + case.notes
             if out:
                 ET.SubElement(element, "system-out").text = "\n".join(out)
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
+        for key, number in counts.items():
+            suite.set(key, str(number))
+            totals[key] += number
         suite.set("time", "0")
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, number in totals.items():
+        root.set(key, str(number))
     root.set("time", "0")
     return root
 

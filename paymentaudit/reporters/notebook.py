@@ -83,7 +83,7 @@ def _kernel_manager_class(log: IO[bytes] | None = None) -> type:
         AsyncKernelManager.class_trait_names()
     )
 
-    class ThisInterpreterKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    class ThisInterpreterKernelManager(AsyncKernelManager):
         """Runs kernel ``python3`` with the interpreter running paymentaudit."""
 
         def __init__(self, **kwargs: Any) -> None:

@@ -25,8 +25,8 @@ def render_summary(result: AuditResult, report_dir: Path | None) -> str:
         row = f"  {cov.service:<11}{cov.resources:>10}"
         row += "".join(f"{counts.get(s, 0):>10}" for s in SEVERITIES)
         lines.append(row + f"{cov.status:>10}")
-    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
-    lines.append(f"verdict: {result.verdict}  score {result.score}/100  ({counts})")
+    totals = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    lines.append(f"verdict: {result.verdict}  score {result.score}/100  ({totals})")
     blocking = len(result.blocking)
     if blocking:
         lines.append(f"blocking: {blocking} finding(s) at or above {result.fail_on.value}")

@@ -43,7 +43,7 @@ class DdbSseKms(Rule):
         yield self.expect(
             resource,
             "server_side_encryption.sse_type",
-            sse.get("enabled") and sse.get("sse_type") == "KMS",
+            bool(sse.get("enabled")) and sse.get("sse_type") == "KMS",
             "KMS",
             sse.get("sse_type"),
             "the table is encrypted with an AWS-owned key, not KMS",

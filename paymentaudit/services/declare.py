@@ -7,6 +7,7 @@ derives the read-only allow-list and the IAM policy from these declarations.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -181,7 +182,10 @@ class Collector:
     member: Callable[[Item, Scope, bool], bool] = default_member
     logical: Callable[[Item, Scope], str] = default_logical
     tags: str | None = None  # item field holding tags, when the list returns them
-    expand: Callable[[list[Any], Scope, Mapping[str, dict[str, str]]], list[Any]] | None = None
+    expand: (
+        Callable[[builtins.list[Any], Scope, Mapping[str, dict[str, str]]], builtins.list[Any]]
+        | None
+    ) = None
     refs: tuple[Ref, ...] = ()  # attributes that point at other resources (followed)
     # An item for a reference the listing does not hold (a key without alias): its describe
     # call reads it. None: only listed items can be followed to.

@@ -35,7 +35,7 @@ def _vpc_attribute(attribute: str, result: str) -> Call:
 
 def sg_rules(permissions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Security-group permissions flattened to one sorted entry per (protocol, ports, source)."""
-    rules = []
+    rules: list[dict[str, Any]] = []
     for perm in permissions or []:
         protocol = str(perm.get("IpProtocol", "-1"))
         base = {

@@ -18,7 +18,7 @@ def build_role(item: Item, scope: Scope) -> Built:
     raw = item.raw
     inline = item.details.get("inline_policies")
     attached = item.details.get("managed_policies")
-    managed_docs = None
+    managed_docs: dict[str, Any] | None = None
     if attached is not None:
         managed_docs = {}
         for arn, policy in attached.items():

@@ -18,7 +18,8 @@ def key_name(res: TfResource, ctx: Context) -> str | None:
     """The collector's name of a key: its first alias ending with the suffix, else its first."""
     aliases = key_aliases(res, ctx)
     suffixed = [x for x in aliases if x.endswith("-" + ctx.suffix)]
-    return (suffixed or aliases or [None])[0]
+    found = suffixed or aliases
+    return found[0] if found else None
 
 
 def build_key(res: TfResource, ctx: Context) -> Built:

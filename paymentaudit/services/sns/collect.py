@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from paymentaudit.naming import belongs, logical_name
 from paymentaudit.services.declare import Built, Call, Collector, Item, Ref, Scope
 
@@ -10,7 +12,11 @@ def build_topic(item: Item, scope: Scope) -> Built:
     """Topic: encryption key, subscription count, FIFO flag."""
     attrs = item.details.get("attributes")
     if attrs is None:
-        config = {"kms_master_key_id": None, "subscriptions": None, "fifo_topic": None}
+        config: dict[str, Any] = {
+            "kms_master_key_id": None,
+            "subscriptions": None,
+            "fifo_topic": None,
+        }
         if "attributes" in item.errors:
             # Every attribute comes from that one call: each is unreadable, not absent.
             reason = item.errors.pop("attributes")
