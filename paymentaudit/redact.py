@@ -9,8 +9,6 @@ from typing import Any
 
 REDACTED = "[REDACTED]"
 
-# Names that look sensitive (case-insensitive): parameters, environment variables.
-SENSITIVE_NAME_RE = re.compile(r"password|passwd|secret|token|api[_-]?key|private|credential", re.I)
 
 # Condition keys whose values are identifiers, not secrets: they are kept so that policy
 # documents can be compared. Values of any other condition key are redacted, because
@@ -48,11 +46,6 @@ SAFE_CONDITION_KEYS = frozenset(
 SECRET_REFERENCE_RE = re.compile(
     r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|/[A-Za-z0-9_.\-/]+$)"
 )
-
-
-def is_sensitive_name(name: str) -> bool:
-    """True when a parameter or variable name looks like it holds a secret."""
-    return bool(SENSITIVE_NAME_RE.search(name or ""))
 
 
 def is_secret_reference(value: str) -> bool:

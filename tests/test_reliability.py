@@ -87,8 +87,21 @@ def test_latest_is_switched_by_rename(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "latest"]
 
 
+# Secrets under harmless names, found by their values (detect-secrets): built at run time so
+# that no literal key sits in the repository.
+STRIPE_KEY = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+AWS_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLF"
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    + ".eyJzdWIiOiJwYXltZW50LXNlcnZpY2UiLCJpYXQiOjE3MDAwMDAwMDB9"
+    + ".Hs2lJ0V4u9c1kQ8vXn7mZp3TgYw6RbEaDf5LhKjNqUo"
+)
+
 CANARIES = {
     "lambda_env": "canary-lambda-env-7f3a9c",
+    "harmless_env": STRIPE_KEY,
+    "harmless_param": AWS_KEY_ID,
+    "harmless_tag": JWT,
     "lambda_env_ref_ok": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
     "string_param": "canary-string-param-91b2e4",
     "secure_string": "canary-securestring-55d0aa",
@@ -109,6 +122,7 @@ def _plant_canaries(box: Any) -> None:
                 **current,
                 "DB_PASSWORD": CANARIES["lambda_env"],
                 "API_TOKEN_ARN": CANARIES["lambda_env_ref_ok"],
+                "CONFIG_BLOB": CANARIES["harmless_env"],
             }
         },
     )
@@ -116,6 +130,11 @@ def _plant_canaries(box: Any) -> None:
     ssm.put_parameter(Name="/prod/app/db-password", Value=CANARIES["string_param"], Type="String")
     ssm.put_parameter(
         Name="/prod/app/stripe-key", Value=CANARIES["secure_string"], Type="SecureString"
+    )
+    ssm.put_parameter(Name="/prod/app/settings", Value=CANARIES["harmless_param"], Type="String")
+    lam.tag_resource(
+        Resource=lam.get_function_configuration(FunctionName=fn)["FunctionArn"],
+        Tags={"Owner": CANARIES["harmless_tag"]},
     )
     s3 = clients("s3", "us-east-1")
     bucket = env.name("payment-audit-logs")
@@ -152,7 +171,16 @@ def test_canary_secrets_appear_in_no_output_and_no_debug_log(tmp_path: Path) -> 
     expected |= {"findings.sarif", "summary.md", "readiness.ipynb", "readiness.html"}
     assert expected <= names, expected - names
     secret_values = [
-        CANARIES[k] for k in ("lambda_env", "string_param", "secure_string", "bucket_policy")
+        CANARIES[k]
+        for k in (
+            "lambda_env",
+            "string_param",
+            "secure_string",
+            "bucket_policy",
+            "harmless_env",
+            "harmless_param",
+            "harmless_tag",
+        )
     ]
     for path in files:
         data = path.read_bytes()
@@ -165,8 +193,16 @@ def test_canary_secrets_appear_in_no_output_and_no_debug_log(tmp_path: Path) -> 
     checks = {(f["check"], f["resource"]) for f in doc["findings"]}
     assert ("LAMBDA-SECRETS", "payment-processor") in checks
     assert ("SSM-SENSITIVE-TYPE", "app/db-password") in checks
+    assert ("SSM-SENSITIVE-TYPE", "app/settings") in checks  # found by its value
     literal = next(f for f in doc["findings"] if f["check"] == "LAMBDA-SECRETS")
-    assert literal["actual"] == ["DB_PASSWORD"]  # the secret ARN reference is not a literal
+    assert literal["severity"] == "critical"
+    # The secret ARN reference is not a literal; the Stripe key is, under a harmless name.
+    assert literal["actual"] == ["CONFIG_BLOB", "DB_PASSWORD"]
+    assert "CONFIG_BLOB (detected StripeDetector)" in literal["message"]
+    snapshot = json.loads((out / "snapshots" / f"{box.target}.json").read_text())
+    (fn,) = [r for r in snapshot["resources"] if r["logical_name"] == "payment-processor"]
+    assert fn["config"]["environment"]["CONFIG_BLOB"] == "[REDACTED: detected StripeDetector]"
+    assert fn["tags"]["Owner"] == "[REDACTED: detected JwtTokenDetector]"
 
 
 class _Body:

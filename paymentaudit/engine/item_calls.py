@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from paymentaudit.aws import describe_error, error_code
+from paymentaudit.detect import classify, redacted
 from paymentaudit.engine.results import EnvResult, EnvSpec
 from paymentaudit.model import Resource, unnamed_label
 from paymentaudit.naming import belongs
@@ -268,13 +269,25 @@ class ItemCalls:
             region=item.region,
             arn=item.arn,
             config=built.config,
-            tags=item.tags,
+            tags=_scanned(item.tags),
             errors=dict(item.errors),
             aliases=built.aliases,
             named=named,
         )
         result.resources.append(resource)
         self._built(result.env, collector, resource)
+
+
+def _scanned(tags: dict[str, str] | None) -> dict[str, str] | None:
+    """Tag values scanned as they are read: a secret in a tag is redacted (the detector's
+    name kept), never stored."""
+    if not tags:
+        return tags
+    out = {}
+    for key, value in tags.items():
+        reason = classify(key, value)
+        out[key] = value if reason is None else redacted(reason)
+    return out
 
 
 class Tracker:

@@ -53,7 +53,7 @@ class LambdaVpc(Rule):
 class LambdaSecrets(Rule):
     id = "LAMBDA-SECRETS"
     severity = Severity.CRITICAL
-    title = "No sensitive-looking environment variable holds a literal value"
+    title = "No environment variable holds a literal secret (by its name or its value)"
     remediation = (
         "Move the secret to Secrets Manager or a SecureString parameter and pass its name or "
         "ARN instead; rotate the exposed value."
@@ -64,13 +64,20 @@ class LambdaSecrets(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         names = ctx.attr(resource, "sensitive_literal_variables") or []
+        shown = (resource.config.get("environment") or {}) if names else {}
+
+        def why(name: str) -> str:
+            value = str(shown.get(name, ""))
+            found = value.removeprefix("[REDACTED: ").removesuffix("]")
+            return f"{name} ({found})" if value.startswith("[REDACTED: ") else name
+
         yield self.expect(
             resource,
             "sensitive_literal_variables",
             not names,
             [],
             names,
-            f"literal secret value(s) in environment variable(s) {', '.join(names)}",
+            f"literal secret value(s) in environment variable(s) {', '.join(map(why, names))}",
         )
 
 

@@ -6,7 +6,7 @@ import math
 
 from collectkit import Recorder, client, coverage, deny, resources, secret_free, snap
 
-from paymentaudit.redact import is_sensitive_name
+from paymentaudit.detect import is_sensitive_name
 
 SECURE_VALUE = "s3cure-db-passw0rd-91x"
 PLAIN_SECRET = "plain-api-key-value-77q"

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from paymentaudit.detect import classify, redacted
 from paymentaudit.model import Resource
-from paymentaudit.redact import REDACTED, is_secret_reference, is_sensitive_name
 from paymentaudit.services.declare import Built, Call, Collector, Item, Ref, Scope
 
 
 def environment_summary(variables: dict[str, Any] | None) -> tuple[dict[str, str], list[str]]:
-    """Variable names with redacted values, and the sensitive names holding a literal value.
+    """Variable names with redacted values, and the variables holding a literal secret: a
+    value a detector recognizes (a Stripe key under CONFIG_BLOB), or a literal under a
+    sensitive name (an ARN or a reference is no literal).
 
-    The values are dropped here, at the edge: nothing downstream ever sees them.
+    The values are dropped here, at the edge: nothing downstream ever sees them; a detected
+    one keeps the detector's name (``[REDACTED: detected StripeDetector]``).
     """
     names = {}
     literal_secrets = []
     for name, value in (variables or {}).items():
-        names[name] = REDACTED
-        if is_sensitive_name(name) and value and not is_secret_reference(str(value)):
+        reason = classify(name, value)
+        names[name] = redacted(reason)
+        if reason is not None:
             literal_secrets.append(name)
     return names, sorted(literal_secrets)
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from paymentaudit.redact import (
-    is_secret_reference,
-    is_sensitive_name,
-)
+from paymentaudit.detect import classify
 from paymentaudit.services.lambda_.collect import environment_summary
 from paymentaudit.terraform.document import TfResource, block, number, strings, text
 from paymentaudit.terraform.refs import later
@@ -22,14 +19,11 @@ def _ids(ctx: Context, value: Any) -> list[Any]:
 
 
 def literal_secrets(variables: dict[str, Any]) -> list[str]:
-    """Sensitive-looking variables holding a literal (a reference is not a literal)."""
+    """Variables the code gives a literal secret (a reference is not a literal)."""
     return sorted(
         name
         for name, value in variables.items()
-        if is_sensitive_name(name)
-        and value
-        and "${" not in str(value)
-        and not is_secret_reference(str(value))
+        if "${" not in str(value) and classify(name, value) is not None
     )
 
 

@@ -3,14 +3,17 @@
 Listing uses describe_parameters, which returns no values. Values are then fetched
 (get_parameters, WithDecryption false) only for String and StringList parameters whose
 names do not look sensitive: a SecureString value, or a sensitive one, is never requested.
+A value that is read is scanned at once (``paymentaudit.detect``): a secret in a harmless-named
+parameter is redacted there, keeping only the detector's name, and flagged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from paymentaudit.detect import classify, is_sensitive_name, redacted
 from paymentaudit.naming import ssm_logical_name
-from paymentaudit.redact import REDACTED, is_sensitive_name
+from paymentaudit.redact import REDACTED
 from paymentaudit.services.declare import Built, Call, Collector, Item, Scope
 
 
@@ -22,9 +25,13 @@ def readable(raw: dict[str, Any]) -> bool:
 def build_parameter(item: Item, scope: Scope) -> Built:
     """Parameter: type, data type, tier, key, and the value when it is not sensitive."""
     raw = item.raw
+    secret = None
     if readable(raw):
         fetched = item.details.get("value")
         value = None if fetched is None else fetched.get("Value")
+        secret = None if value is None else classify(raw["Name"], value)
+        if secret is not None:
+            value = redacted(secret)
     else:
         value = REDACTED
     config = {
@@ -35,6 +42,9 @@ def build_parameter(item: Item, scope: Scope) -> Built:
         "description": raw.get("Description"),
         "allowed_pattern": raw.get("AllowedPattern"),
         "value": value,
+        # Why a plain-text value is a secret (a detector's name), None when it is none or
+        # was not read; SSM-SENSITIVE-TYPE fails on it.
+        "literal_secret": secret,
     }
     return Built(config=config)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from paymentaudit.detect import classify, is_sensitive_name, redacted
 from paymentaudit.naming import ssm_logical_name
 from paymentaudit.redact import (
     REDACTED,
-    is_sensitive_name,
 )
 from paymentaudit.terraform.document import TfResource, text
 from paymentaudit.terraform.refs import later, unknown
@@ -36,6 +36,8 @@ def build_parameter(res: TfResource, ctx: Context) -> Built:
         value = ctx.resolve(raw)
         if value is None or unknown(value):
             value = later(res, "value")
+        elif (secret := classify(name, value)) is not None:
+            value = redacted(secret)  # what the live side stores for it
     config = {
         "type": kind,
         "data_type": text(a.get("data_type"), "text"),
