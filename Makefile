@@ -14,6 +14,15 @@ ZIZMOR_VENV := $(VENV)/tools/zizmor
 ZIZMOR := $(ZIZMOR_VENV)/bin/zizmor
 # zizmor, the GitHub Actions security lint, run over .github/workflows/: its own venv too.
 ZIZMOR_VERSION ?= 1.32.0
+# parliament (duo-labs), the IAM policy linter run on `iam-policy --scope`: it imports
+# pkg_resources (setuptools<81) and pins old libraries, so it lives in its own venv too.
+PARLIAMENT_VENV := $(VENV)/tools/parliament
+PARLIAMENT_PY := $(PARLIAMENT_VENV)/bin/python
+PARLIAMENT_VERSION ?= 1.6.4
+# Headless Chromium for the report check (tests/browser): @sparticuz/chromium ships the browser
+# inside its npm package (no download from a browser CDN), driven by puppeteer-core.
+CHROMIUM_TOOLS := $(VENV)/tools/chromium
+CHROMIUM_PACKAGES ?= @sparticuz/chromium@133.0.0 puppeteer-core@24.2.1
 # CDK Terrain, the maintained fork of CDKTF, in its own venv: the tests synthesize the stack with it too.
 CDKTN_VENV := $(VENV)/tools/cdktn
 CDKTN_PY := $(CDKTN_VENV)/bin/python
@@ -48,6 +57,16 @@ $(ZIZMOR):
 	$(PYTHON) -m venv $(ZIZMOR_VENV)
 	$(ZIZMOR_VENV)/bin/python -m pip --disable-pip-version-check -q install 'zizmor==$(ZIZMOR_VERSION)'
 
+$(CHROMIUM_TOOLS)/.stamp:
+	mkdir -p $(CHROMIUM_TOOLS)
+	cd $(CHROMIUM_TOOLS) && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error $(CHROMIUM_PACKAGES)
+	@touch $@
+
+$(PARLIAMENT_VENV)/.stamp:
+	$(PYTHON) -m venv $(PARLIAMENT_VENV)
+	$(PARLIAMENT_PY) -m pip --disable-pip-version-check -q install 'parliament==$(PARLIAMENT_VERSION)' 'setuptools<81'
+	@touch $@
+
 $(CDKTN_VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(CDKTN_VENV)
 	$(CDKTN_PY) -m pip --disable-pip-version-check -q install 'cdktn>=0.22' 'cdktn-provider-aws>=23' 'constructs>=10.3'
@@ -70,9 +89,9 @@ format: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.stamp-dev $(CHECKOV) $(ZIZMOR) $(CDKTN_VENV)/.stamp lint
+test: $(VENV)/.stamp-dev $(CHECKOV) $(ZIZMOR) $(CDKTN_VENV)/.stamp $(PARLIAMENT_VENV)/.stamp $(CHROMIUM_TOOLS)/.stamp lint
 	$(ZIZMOR) --offline --strict-collection .github/workflows/
-	CHECKOV_BIN=$(abspath $(CHECKOV)) ZIZMOR_BIN=$(abspath $(ZIZMOR)) CDKTN_PYTHON=$(abspath $(CDKTN_PY)) $(PY) -m pytest
+	CHECKOV_BIN=$(abspath $(CHECKOV)) CHROMIUM_TOOLS=$(abspath $(CHROMIUM_TOOLS)) PARLIAMENT_PYTHON=$(abspath $(PARLIAMENT_PY)) ZIZMOR_BIN=$(abspath $(ZIZMOR)) CDKTN_PYTHON=$(abspath $(CDKTN_PY)) $(PY) -m pytest
 
 bench: $(VENV)/.stamp-dev
 	$(PY) -m bench

@@ -1,6 +1,6 @@
 """``python -m bench``: the benchmark suite (``make bench``); not part of the tests.
 
-Runs the four parts (snapshot scaling, compare, end to end, synth), prints a table, and on
+Runs the five parts (snapshot scaling, compare, end to end, synth, fleet), prints a table, and on
 a full run writes ``bench/results/latest.json``, a dated copy, and ``BENCHMARKS.md``.
 """
 
@@ -20,11 +20,13 @@ from typing import Any
 from bench import report
 from bench.common import RESULTS, ROOT, Quietness, log, machine
 
-PARTS = ("snapshot", "compare", "validate", "synth")
+PARTS = ("snapshot", "compare", "validate", "synth", "fleet")
 DEFAULT_SCALES = (1, 10, 50)
 DEFAULT_SIZES = (10_000, 100_000)
 DEFAULT_RUNS = 3
 DEFAULT_LATENCY_MS = 50.0
+DEFAULT_FLEET_SCALES = (10, 50)
+DEFAULT_FLEET_VALIDATE_SAMPLE = 10
 PARALLEL_SEQUENTIAL_FROM = 10
 SCHEMA = "paymentaudit/bench/v1"
 BUSY_SHARE = 0.05  # other processes' CPU share above which the figures get a warning
@@ -54,6 +56,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=PARALLEL_SEQUENTIAL_FROM,
         help="scale from which sequential runs run simultaneously (default 10)",
     )
+    p.add_argument(
+        "--fleet-scales", type=_ints, default=list(DEFAULT_FLEET_SCALES), help="e.g. 10,50"
+    )
+    p.add_argument(
+        "--fleet-validate-sample",
+        type=int,
+        default=DEFAULT_FLEET_VALIDATE_SAMPLE,
+        help="separate validate runs measured per fleet scale (0: all of them)",
+    )
     p.add_argument("--out", help="also write the results JSON here (any run)")
     p.add_argument("--no-write", action="store_true", help="write nothing under bench/results")
     args = p.parse_args(argv)
@@ -76,6 +87,8 @@ def is_full(args: argparse.Namespace) -> bool:
         and args.latency_ms == DEFAULT_LATENCY_MS
         and args.deepdiff_runs is None
         and args.parallel_sequential_from == PARALLEL_SEQUENTIAL_FROM
+        and tuple(args.fleet_scales) == DEFAULT_FLEET_SCALES
+        and args.fleet_validate_sample == DEFAULT_FLEET_VALIDATE_SAMPLE
     )
 
 
@@ -108,6 +121,16 @@ def notes(results: dict[str, Any]) -> list[str]:
     val = results.get("validate")
     if val and val.get("notebook_skipped"):
         out.append(f"validate with the notebook skipped: {val['notebook_skipped']}.")
+    for scale, row in results.get("fleet", {}).items():
+        measured = row["validate_runs_measured"]
+        n = int(scale.lstrip("x"))
+        if measured < n:
+            out.append(
+                f"fleet {scale}: the separate validate figures are {measured} measured runs "
+                f"(evenly spaced environments) scaled to {n}: every run reads the same account "
+                f"and identical environments (their times: {row['validate_s']['min']}-"
+                f"{row['validate_s']['max']}s)."
+            )
     syn = results.get("synth")
     if syn and syn.get("skipped"):
         out.append(f"synth skipped: {syn['skipped']}.")
@@ -142,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": args.sizes,
             "deepdiff_runs": args.deepdiff_runs,
             "parallel_sequential_from": args.parallel_sequential_from,
+            "fleet_scales": args.fleet_scales,
+            "fleet_validate_sample": args.fleet_validate_sample,
             "workers": _default_workers(),
         },
     }
@@ -153,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": lambda: _compare(args),
         "validate": lambda: _validate(args),
         "synth": lambda: _synth(args),
+        "fleet": lambda: _fleet(args),
     }
     for part in PARTS:
         if part not in args.parts:
@@ -216,6 +242,13 @@ def _synth(args: argparse.Namespace) -> Any:
     from bench import synth_bench
 
     return synth_bench.run(args.runs)
+
+
+def _fleet(args: argparse.Namespace) -> Any:
+    from bench import fleet_bench
+
+    sample = args.fleet_validate_sample or None
+    return fleet_bench.run(args.fleet_scales, args.latency_ms, sample)
 
 
 if __name__ == "__main__":

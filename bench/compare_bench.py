@@ -1,7 +1,9 @@
 """Compare: synthetic snapshot pairs of 10k and 100k resources, 1% changed.
 
 Each size runs in a fresh process (``bench.compare_child``, which documents exactly what
-is timed) so that its peak RSS is its own.
+is timed) so that its peak RSS is its own. The pairs are copies of the sandbox's own snapshot
+(``bench.synthetic``); its template is provisioned (once, in a process of its own) before
+the first child, so that no child's build time includes it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def deepdiff_runs_for(size: int, runs: int) -> int:
 
 def run(sizes: list[int], runs: int = 3, deepdiff_runs: int | None = None) -> dict[str, Any]:
     """Measure every size; results keyed by the size."""
+    from bench.synthetic import template_snapshot
+
+    log("compare: the template snapshot (bench/.cache/, else provisioned in a sandbox)")
+    template_snapshot()
     out: dict[str, Any] = {}
     for size in sizes:
         dd_runs = deepdiff_runs if deepdiff_runs is not None else deepdiff_runs_for(size, runs)

@@ -10,6 +10,7 @@ make bench                                     # everything (under 10 minutes on
 .venv/bin/python -m bench --only snapshot --scales 1,10   # quick iteration
 .venv/bin/python -m bench --only compare --sizes 10000
 .venv/bin/python -m bench --only validate,synth
+.venv/bin/python -m bench --only fleet --fleet-scales 10
 """
 
 
@@ -98,6 +99,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": t["rss_400mb"],
             }
         )
+    rows.extend(_fleet_targets(results))
     if results.get("complete") and results.get("duration_s") is not None:
         rows.append(
             {
@@ -106,6 +108,40 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": results["duration_s"] < 600,
             }
         )
+    return rows
+
+
+def _fleet_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for scale, row in results.get("fleet", {}).items():
+        t = row.get("targets", {})
+        n = scale.lstrip("x")
+        if t.get("speedup_at_least_10x") is not None:
+            rows.append(
+                {
+                    "target": f"fleet {scale}: >= 10x faster than {n} separate validate runs",
+                    "actual": f"{row['s']}s against {row['sequential_validate_s']}s = "
+                    f"{row['speedup']}x",
+                    "met": t["speedup_at_least_10x"],
+                }
+            )
+        if t.get("calls_at_most_a_third") is not None:
+            rows.append(
+                {
+                    "target": f"fleet {scale}: at most a third of their calls",
+                    "actual": f"{row['calls']} against {row['sequential_calls']} = "
+                    f"{row['calls_share']}",
+                    "met": t["calls_at_most_a_third"],
+                }
+            )
+        if t.get("rss_at_most_1gb") is not None:
+            rows.append(
+                {
+                    "target": f"fleet {scale}: peak RSS at most 1 GB",
+                    "actual": f"{row['rss_mb']} MB",
+                    "met": t["rss_at_most_1gb"],
+                }
+            )
     return rows
 
 
@@ -147,11 +183,20 @@ def sections(results: dict[str, Any]) -> dict[str, tuple[list[str], list[list[An
     if val:
         b = val["breakdown"]
         out["validate prod-abc123 --sandbox"] = (
-            ["no notebook s", "notebook s", "peak RSS MB", "provision", "snapshot", "compare",
-             "rules", "reports", "notebook", "HTML", "other"],
-            [[val["no_notebook_s"], val["notebook_s"], val["rss_mb"], b["provision"],
-              b["snapshot"], b["compare"], b["rules"], b["reports"], b["notebook"], b["html"],
-              b["other"]]],
+            ["no notebook s", "notebook s", "peak RSS MB", "provision s (all runs)", "provision",
+             "snapshot", "compare", "rules", "reports", "notebook", "HTML", "other"],
+            [[val["no_notebook_s"], val["notebook_s"], val["rss_mb"], val.get("provision_s"),
+              b["provision"], b["snapshot"], b["compare"], b["rules"], b["reports"],
+              b["notebook"], b["html"], b["other"]]],
+        )  # fmt: skip
+    fleet = results.get("fleet")
+    if fleet:
+        out["Fleet (N prods and dev in one account)"] = (
+            ["scale", "fleet s", "validates s", "speedup", "calls", "validate calls",
+             "calls share", "peak RSS MB", "validates measured"],
+            [[k, r["s"], r["sequential_validate_s"], r["speedup"], r["calls"],
+              r["sequential_calls"], r["calls_share"], r["rss_mb"], r["validate_runs_measured"]]
+             for k, r in fleet.items()],
         )  # fmt: skip
     syn = results.get("synth")
     if syn:
@@ -229,6 +274,23 @@ kernel) are measured from outside. Breakdown (from the runs with the notebook): 
 sandbox server start + provisioning both environments; snapshot; compare (compare engine
 and findings); rules; reports (JSON, JUnit, SARIF, Markdown); notebook (papermill
 execution and writing); HTML (nbconvert); other = interpreter start, imports, exit.
+*Provision s (all runs)* (`validate.provision_s` in the results) is the median of the
+provisioning over every run, with and without the notebook: the sandbox's moto server start
+plus `paymentaudit.sandbox.build` (dev in the base account, prod in its own account through
+an assumed role, the audit role, the planted drifts).
+
+**Fleet.** A moto server process of its own holds `dev` and N clean prods (N = 10, then 50:
+the account grows between the two) provisioned by the sandbox fleet's code
+(`paymentaudit.sandbox.fleet`; each prod's parameters under `/<suffix>`, declared in an
+inventory file). *Fleet s* is `python -m paymentaudit fleet --match 'prod-*' --baseline dev
+--no-notebook` (discovery, one collection pass for the whole account in a local worker process,
+N report directories, fleet.json), *validates s* the N separate `validate <prod> --baseline
+dev --no-notebook` runs one after the other; every run is a fresh process with {latency} ms
+slept before every request and every request counted, in the worker processes too
+(`bench/fleet_bench.py`). At x50, {fleet_sample} of the 50 validate runs (evenly spaced) are
+measured and scaled to 50: the environments are identical and read from the same account.
+*Peak RSS* is the largest sum of the resident sizes of the fleet's process tree (sampled), or
+its largest single process's peak, whichever is higher.
 
 **Synth.** `paymentaudit.desired.load(synth=True)` for `prod-abc123` in a fresh process with
 `PAYMENTAUDIT_CACHE_DIR` pointing at an empty directory (cold: runs the stack's synth),
@@ -260,6 +322,7 @@ def markdown(results: dict[str, Any]) -> str:
             latency=f"{cfg.get('latency_ms', 50):g}",
             workers=cfg.get("workers", 16),
             parallel_from=cfg.get("parallel_sequential_from", 10),
+            fleet_sample=cfg.get("fleet_validate_sample") or "all",
         ),
         "## Results",
     ]

@@ -37,8 +37,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     args = parser.parse_args()
 
-    from paymentaudit import snapshot
     from paymentaudit.aws import Connection
+    from paymentaudit.engine import run as snapshot
     from paymentaudit.engine.scheduler import Engine
     from paymentaudit.sandbox import CREDENTIALS
 

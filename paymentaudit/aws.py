@@ -1,44 +1,71 @@
-"""boto3 clients for an audit: one per service and region, read-only by construction."""
+"""boto3 clients for an audit: one per service and region, read-only by construction; what an
+AWS error means; who the credentials are. Connections live in ``accounts``, sessions in
+``credentials`` (both re-exported here)."""
 
 from __future__ import annotations
 
-import os
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 import botocore.loaders
 import botocore.session
 
+from paymentaudit.accounts import ROLE_ARN_RE, SESSION_PREFIX, Connection, check_role_arn
+from paymentaudit.credentials import (
+    LOOPBACK_CREDENTIALS,
+    botocore_session,
+    check_reachable,
+    is_loopback,
+    make_session,
+)
 from paymentaudit.errors import InputError, ReadOnlyViolation
+
+_log = logging.getLogger(__name__)
+
+__all__ = [
+    "AWS_ERRORS",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_WORKERS",
+    "LOOPBACK_CREDENTIALS",
+    "ROLE_ARN_RE",
+    "SESSION_PREFIX",
+    "CallLog",
+    "Clients",
+    "Connection",
+    "Identity",
+    "botocore_session",
+    "check_reachable",
+    "check_role_arn",
+    "describe_error",
+    "error_code",
+    "is_loopback",
+    "make_session",
+    "whoami",
+]
 
 DEFAULT_MAX_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 5  # per request, the first attempt included (4 retries)
 USER_AGENT = "paymentaudit/0.1"
 
 
-@dataclass(frozen=True)
-class Connection:
-    """Where and as whom to connect: profile, endpoint (moto, LocalStack), regions."""
-
-    region: str = "us-east-1"
-    replica_region: str = "us-west-2"
-    profile: str | None = None
-    endpoint_url: str | None = None
-    # Static credentials, used by the embedded sandbox only.
-    credentials: Mapping[str, str] | None = None
-
-    @property
-    def regions(self) -> tuple[str, ...]:
-        """Primary region, then the replica region (when different)."""
-        if self.replica_region and self.replica_region != self.region:
-            return (self.region, self.replica_region)
-        return (self.region,)
+# What an STS or service error code means for the credentials, in the one-line error.
+CREDENTIAL_ERRORS = {
+    "ExpiredToken": "the session token has expired: refresh the credentials",
+    "ExpiredTokenException": "the session token has expired: refresh the credentials",
+    "RequestExpired": "the request expired: check the clock and refresh the credentials",
+    "InvalidClientTokenId": "the access key id is not valid in this account or partition",
+    "UnrecognizedClientException": "the access key id or session token is not valid",
+    "SignatureDoesNotMatch": "the secret access key does not match the access key id",
+    "AccessDenied": "denied: the base identity may not assume it (its policy or the role's "
+    "trust policy)",
+}
 
 
 @dataclass
@@ -132,63 +159,6 @@ class Clients:
             events.register(event, hook)
 
 
-def make_session(connection: Connection) -> boto3.Session:
-    """A boto3 session for the connection; an unknown profile is an InputError.
-
-    Sessions are cached per (profile, credentials, credential environment); all of them
-    share one service-model loader, so each model is parsed once per process.
-    """
-    creds = dict(connection.credentials or {})
-    # The environment is part of the key: a long-lived process (a notebook, the tests) that
-    # switches credentials or profile must not keep using the first ones it resolved.
-    env = tuple(os.environ.get(var) for var in _CREDENTIAL_ENV)
-    key = (connection.profile, tuple(sorted(creds.items())), env)
-    with _SESSIONS_LOCK:
-        session = _SESSIONS.get(key)
-        if session is None:
-            try:
-                session = boto3.Session(
-                    botocore_session=botocore_session(),
-                    profile_name=connection.profile,
-                    aws_access_key_id=creds.get("aws_access_key_id"),
-                    aws_secret_access_key=creds.get("aws_secret_access_key"),
-                    aws_session_token=creds.get("aws_session_token"),
-                )
-                if connection.profile and connection.profile not in session.available_profiles:
-                    raise botocore.exceptions.ProfileNotFound(profile=connection.profile)
-            except botocore.exceptions.ProfileNotFound:
-                raise InputError(
-                    f"unknown AWS profile {connection.profile!r}: "
-                    "not in ~/.aws/config or ~/.aws/credentials"
-                ) from None
-            _SESSIONS[key] = session
-        return session
-
-
-_SESSIONS: dict[tuple[Any, ...], boto3.Session] = {}
-# One loader for every session: AWS service models are parsed once per process, not once
-# per session (the ec2 model alone is several megabytes of JSON).
-_LOADER = botocore.loaders.create_loader()
-
-
-def botocore_session() -> botocore.session.Session:
-    """A new botocore session sharing the process-wide service-model loader."""
-    session = botocore.session.Session()
-    session.register_component("data_loader", _LOADER)
-    return session
-
-
-_CREDENTIAL_ENV = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-)
-_SESSIONS_LOCK = threading.Lock()
-
-
 # Some endpoints answer with a bare HTTP status instead of an error code.
 _STATUS_CODES = {"403": "AccessDenied", "429": "Throttling", "503": "ServiceUnavailable"}
 
@@ -240,7 +210,13 @@ def whoami(connection: Connection) -> Identity:
     except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError):
         raise InputError(f"cannot connect to {where}: timed out") from None
     except botocore.exceptions.ClientError as exc:
-        raise InputError(f"AWS rejected the credentials: {error_code(exc)}") from None
+        code = error_code(exc)
+        meaning = CREDENTIAL_ERRORS.get(code)
+        if connection.role_arn and getattr(exc, "operation_name", "") == "AssumeRole":
+            why = f" ({meaning})" if meaning else ""
+            raise InputError(f"cannot assume {connection.role_arn}: {code}{why}") from None
+        why = f": {meaning}" if meaning and code != "AccessDenied" else ""
+        raise InputError(f"AWS rejected the credentials: {code}{why}") from None
     except botocore.exceptions.BotoCoreError as exc:
         raise InputError(f"cannot use the AWS configuration: {type(exc).__name__}") from None
     arn = ident.get("Arn", "")

@@ -306,7 +306,8 @@ def target_health_frame(result: AuditResult) -> pd.DataFrame:
 
 def resource_differences(result: AuditResult, resource_type: str, resource: str) -> pd.DataFrame:
     """One resource's differing attributes, side by side, each with the findings the audit
-    made there (severity, check, message): the audit's own diff and wording."""
+    made there (severity, and the check and message of every part of their evidence: the
+    rule's and the differences'): the audit's own diff and wording."""
     frame = side_by_side(result)
     rows = frame[(frame["type"] == resource_type) & (frame["resource"] == resource)]
     rows = rows[rows["differs"]].drop(columns=["differs"])
@@ -323,7 +324,13 @@ def resource_differences(result: AuditResult, resource_type: str, resource: str)
 
     out = rows.assign(
         severity=[", ".join(sorted({f.severity.value for f in about(p)})) for p in rows["path"]],
-        check=[", ".join(sorted({f.check for f in about(p)})) for p in rows["path"]],
-        message=["; ".join(dict.fromkeys(f.message for f in about(p))) for p in rows["path"]],
+        check=[
+            ", ".join(sorted({part.check for f in about(p) for part in f.parts}))
+            for p in rows["path"]
+        ],
+        message=[
+            "; ".join(dict.fromkeys(part.message for f in about(p) for part in f.parts))
+            for p in rows["path"]
+        ],
     )
     return out.reset_index(drop=True)

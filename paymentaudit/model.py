@@ -194,9 +194,76 @@ class NotCompared:
 _NOTHING: Any = None
 
 
+class BaselineState(StrEnum):
+    """A finding against the previous report of the same target and baseline (SARIF's
+    ``baselineState``; ``absent`` is a fixed finding, listed apart)."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"  # the same problem, another value or severity
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One part of a finding: a rule's result, or a difference (baseline | target, desired |
+    actual, then | now). A problem one rule failure and its differences describe is one
+    finding; each of them is one part of its evidence."""
+
+    kind: Kind
+    check: str
+    severity: Severity
+    path: str
+    expected: Any
+    actual: Any
+    message: str
+    baseline_value: Any = None
+    desired_value: Any = None
+    resource_type: str = ""  # when the part is about a related resource (a function's log group)
+    resource: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (a findings.json ``evidence`` entry)."""
+        out = {
+            "kind": str(self.kind),
+            "check": self.check,
+            "severity": str(self.severity),
+            "path": self.path,
+            "expected": self.expected,
+            "actual": self.actual,
+            "baseline_value": self.baseline_value,
+            "desired_value": self.desired_value,
+            "message": self.message,
+        }
+        if self.resource:
+            out.update(resource_type=self.resource_type, resource=self.resource)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            kind=Kind(data["kind"]),
+            check=data["check"],
+            severity=Severity(data["severity"]),
+            path=data.get("path", ""),
+            expected=data.get("expected"),
+            actual=data.get("actual"),
+            message=data.get("message", ""),
+            baseline_value=data.get("baseline_value"),
+            desired_value=data.get("desired_value"),
+            resource_type=data.get("resource_type", ""),
+            resource=data.get("resource", ""),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One finding, as written to findings.json."""
+    """One finding (one problem), as written to findings.json.
+
+    Its kind, check, path, values and message are those of its primary part (the rule's
+    result when a rule failed, else the difference); ``evidence`` lists every part, and the
+    severity is the highest of theirs.
+    """
 
     id: str
     kind: Kind
@@ -213,11 +280,40 @@ class Finding:
     message: str
     remediation: str
     desired_value: Any = _NOTHING
+    evidence: tuple[Evidence, ...] = ()
+    baseline_state: BaselineState | None = None
 
     @property
     def sort_key(self) -> tuple[int, str, str, str, str, str]:
         """Deterministic order: severity, service, resource, path, then check and kind."""
         return (self.severity.rank, self.service, self.resource, self.path, self.check, self.kind)
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What makes two runs' findings the same problem: check, resource type, logical name
+        and path, never a physical id (stable across redeployments)."""
+        return (self.check, self.resource_type, self.resource, self.path)
+
+    @property
+    def parts(self) -> tuple[Evidence, ...]:
+        """The evidence, or the finding itself as its one part."""
+        return self.evidence or (self.as_evidence(),)
+
+    def as_evidence(self) -> Evidence:
+        """This finding as one part of a bigger one."""
+        return Evidence(
+            kind=self.kind,
+            check=self.check,
+            severity=self.severity,
+            path=self.path,
+            expected=self.expected,
+            actual=self.actual,
+            message=self.message,
+            baseline_value=self.baseline_value,
+            desired_value=self.desired_value,
+            resource_type=self.resource_type,
+            resource=self.resource,
+        )
 
     def to_dict(self, with_desired: bool = False) -> dict[str, Any]:
         """JSON form (findings.json ``findings`` entry)."""
@@ -239,11 +335,15 @@ class Finding:
         }
         if with_desired:
             out["desired_value"] = self.desired_value
+        out["evidence"] = [e.to_dict() for e in self.parts]
+        if self.baseline_state is not None:
+            out["baseline_state"] = str(self.baseline_state)
         return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict` (v1 entries, without evidence, read too)."""
+        state = data.get("baseline_state")
         return cls(
             id=data["id"],
             kind=Kind(data["kind"]),
@@ -260,6 +360,8 @@ class Finding:
             message=data.get("message", ""),
             remediation=data.get("remediation", ""),
             desired_value=data.get("desired_value"),
+            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
+            baseline_state=BaselineState(state) if state else None,
         )
 
 

@@ -9,6 +9,11 @@ from paymentaudit.errors import InputError
 
 SUFFIX_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,16}[a-z0-9])?$")
 SUFFIX_RULE = "1 to 18 characters of [a-z0-9-], no leading or trailing hyphen"
+# RDS cluster and instance identifiers, which end with the suffix, reject "--".
+DOUBLE_HYPHEN_RULE = (
+    "no two consecutive hyphens (RDS DB identifiers cannot contain two consecutive hyphens, "
+    "and the stack names its Aurora cluster payment-aurora-cluster-<suffix>)"
+)
 
 # Standalone hyphen-separated tokens dropped from logical names.
 ENV_WORDS = frozenset({"dev", "development", "stage", "staging", "prod", "production"})
@@ -31,6 +36,8 @@ def validate_suffix(suffix: str, what: str = "suffix") -> str:
     """Return ``suffix`` if valid, else raise InputError with the rule."""
     if not isinstance(suffix, str) or not SUFFIX_RE.match(suffix):
         raise InputError(f"invalid {what} {suffix!r}: expected {SUFFIX_RULE}")
+    if "--" in suffix:
+        raise InputError(f"invalid {what} {suffix!r}: {DOUBLE_HYPHEN_RULE}")
     return suffix
 
 
@@ -68,15 +75,15 @@ def belongs(name: str, suffix: str, tags: Mapping[str, str] | None = None) -> bo
 
 
 def logical_name(name: str, suffix: str) -> str:
-    """A resource's name without ``-<suffix>`` and without standalone environment words.
+    """A resource's name without its suffix and without standalone environment words.
 
-    ``payment-prod-vpc-prod-abc123`` -> ``payment-vpc``; ``payment-sessions-dev`` ->
-    ``payment-sessions``; ``/aws/lambda/payment-processor-dev`` ->
-    ``/aws/lambda/payment-processor``.
+    The suffix goes wherever it stands as whole hyphen-separated words, its last occurrence:
+    at the end (``payment-sessions-dev`` -> ``payment-sessions``), or inside the name, as AWS
+    and older layouts put it (``payment-aurora-prod-abc123-1`` -> ``payment-aurora-1``, the
+    same as ``payment-aurora-dev-1``). ``payment-prod-vpc-prod-abc123`` -> ``payment-vpc``;
+    ``/aws/lambda/payment-processor-dev`` -> ``/aws/lambda/payment-processor``.
     """
-    base = name
-    if base.endswith("-" + suffix):
-        base = base[: -len(suffix) - 1]
+    base = _without_suffix(name, suffix)
     segments = []
     for segment in base.split("/"):
         tokens = segment.split("-")
@@ -84,6 +91,23 @@ def logical_name(name: str, suffix: str) -> str:
         # A segment made only of environment words keeps its first token.
         segments.append("-".join(kept) if kept else segment)
     return "/".join(segments)
+
+
+def _without_suffix(name: str, suffix: str) -> str:
+    """``name`` without the last whole-word occurrence of ``suffix`` (and its hyphen)."""
+    if not suffix:
+        return name
+    found = list(re.finditer(rf"(^|[-/]){re.escape(suffix)}(?=$|[-/])", name))
+    if not found:
+        return name
+    match = found[-1]
+    start, end = match.span()
+    if match.group(1) == "-":
+        return name[:start] + name[end:]
+    rest = name[end:]
+    if not rest.startswith("-"):  # the suffix is a whole segment (``dev``): kept
+        return name
+    return name[:start] + match.group(1) + rest[1:]
 
 
 def ssm_logical_name(name: str, prefix: str) -> str:

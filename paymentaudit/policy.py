@@ -48,9 +48,11 @@ from paymentaudit import rules
 from paymentaudit.changes import changes, render
 from paymentaudit.compare import Alias
 from paymentaudit.errors import PolicyError
-from paymentaudit.model import Finding, Kind, Severity
+from paymentaudit.model import Evidence, Finding, Kind, Severity
 
 _TOP_KEYS = {"disable", "severity", "ignore", "expected", "alias"}
+# Keys a [tool.paymentaudit] table may hold for other readers (the environment inventory).
+_OTHER_KEYS = {"environments"}
 _ALIAS_KEYS = {"type", "baseline", "target", "reason"}
 _MATCH_KEYS = ("resource", "type", "path", "check", "service", "kind")
 _IGNORE_KEYS = {*_MATCH_KEYS, "reason"}
@@ -64,18 +66,27 @@ class Matcher:
 
     patterns: Mapping[str, str]
     reason: str = ""
+    entry: str = ""  # where the policy declares it: "ignore[0]", "expected[1]"
 
     def matches(self, finding: Finding) -> bool:
-        """True when every given pattern matches the finding's field."""
+        """True when every given pattern matches the finding, through any of its parts: an
+        entry for DDB-PITR matches the problem its rule and its parity difference describe."""
+        return any(self._matches_part(finding, part) for part in finding.parts)
+
+    def _matches_part(self, finding: Finding, part: Evidence) -> bool:
         fields = {
-            "resource": finding.resource,
-            "type": finding.resource_type,
-            "path": finding.path,
-            "check": finding.check,
+            "resource": part.resource or finding.resource,
+            "type": part.resource_type or finding.resource_type,
+            "path": part.path,
+            "check": part.check,
             "service": finding.service,
-            "kind": str(finding.kind),
+            "kind": str(part.kind),
         }
         return all(fnmatch.fnmatchcase(fields[k], pat) for k, pat in self.patterns.items())
+
+    def describe(self) -> dict[str, Any]:
+        """JSON form: the entry, its patterns and its reason."""
+        return {"entry": self.entry, "patterns": dict(self.patterns), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -90,16 +101,20 @@ class Expected:
     changes: tuple[str, ...] | None = None  # globs every element-level change must match
 
     def matches(self, finding: Finding) -> bool:
-        """True for a parity finding this declaration expects."""
-        if finding.kind is not Kind.PARITY or not self.matcher.matches(finding):
+        """True for a parity finding (or one part of it) this declaration expects."""
+        return any(self.matches_part(finding, part) for part in finding.parts)
+
+    def matches_part(self, finding: Finding, part: Evidence) -> bool:
+        """True for a parity difference (a part of a finding) this declaration expects."""
+        if part.kind is not Kind.PARITY or not self.matcher._matches_part(finding, part):
             return False
-        if self.has_baseline and finding.baseline_value != self.baseline:
+        if self.has_baseline and part.baseline_value != self.baseline:
             return False
-        if self.has_target and finding.actual != self.target:
+        if self.has_target and part.actual != self.target:
             return False
         if self.changes is None:
             return True
-        found = [render(c) for c in changes(finding.baseline_value, finding.actual)]
+        found = [render(c) for c in changes(part.baseline_value, part.actual)]
         return bool(found) and all(
             any(fnmatch.fnmatchcase(line, glob) for glob in self.changes) for line in found
         )
@@ -126,11 +141,15 @@ class Policy:
         return self.kind_severity.get(kind, default)
 
     def ignored(self, finding: Finding) -> bool:
-        """True when an [[ignore]] entry matches."""
-        return any(m.matches(finding) for m in self.ignore)
+        """True when an [[ignore]] entry matches (through any part of the finding)."""
+        return self.ignoring(finding) is not None
+
+    def ignoring(self, finding: Finding) -> Matcher | None:
+        """The first [[ignore]] entry that matches the finding, if any."""
+        return next((m for m in self.ignore if m.matches(finding)), None)
 
     def expectation(self, finding: Finding) -> Expected | None:
-        """The [[expected]] entry a parity finding matches, if any."""
+        """The [[expected]] entry a parity finding (or part) matches, if any."""
         return next((e for e in self.expected if e.matches(finding)), None)
 
 
@@ -142,7 +161,7 @@ def parse(data: Mapping[str, Any], source: str) -> Policy:
 
     if not isinstance(data, Mapping):
         raise fail("(top level)", "expected a table")
-    unknown = set(data) - _TOP_KEYS
+    unknown = set(data) - _TOP_KEYS - _OTHER_KEYS
     if unknown:
         raise fail(sorted(unknown)[0], f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
     known_rules = set(rules.ids())
@@ -253,7 +272,12 @@ def _matcher(entry: Mapping[str, Any], where: str, allowed: set[str], fail: Any)
     if not patterns:
         needed = ", ".join(k for k in _MATCH_KEYS if k in allowed)
         raise fail(where, f"needs at least one of {needed}")
-    return Matcher(patterns, reason=reason)
+    if not reason.strip():
+        raise fail(
+            f"{where}.reason",
+            "required: say why these findings are waived (an auditor reads it in the report)",
+        )
+    return Matcher(patterns, reason=reason, entry=where)
 
 
 def load(path: str | Path) -> Policy:

@@ -36,6 +36,7 @@ class Snapshot:
     source: str = "aws"
     extra: Mapping[str, Any] = field(default_factory=dict)
     identity: str = ""  # the caller's ARN (sts:GetCallerIdentity), when read from AWS
+    reached: str = ""  # how the account was reached: a role, a profile, an endpoint
 
     @property
     def environment(self) -> str:
@@ -74,6 +75,7 @@ class Snapshot:
             "source": self.source,
             "api_calls": self.api_calls,
             **({"identity": self.identity} if self.identity else {}),
+            **({"reached": self.reached} if self.reached else {}),
             "coverage": [c.to_dict() for c in self.coverage],
             "resources": [r.to_dict() for r in self.resources],
             **({"extra": dict(self.extra)} if self.extra else {}),
@@ -106,6 +108,7 @@ class Snapshot:
                 source=data.get("source", "file"),
                 extra=data.get("extra", {}),
                 identity=str(data.get("identity", "")),
+                reached=str(data.get("reached", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SnapshotFileError(

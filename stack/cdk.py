@@ -52,7 +52,7 @@ def select_backend(environ: Mapping[str, str] | None = None) -> str:
             return backend
     raise CdkSelectionError(
         f"neither cdktf nor cdktn is installed in {_python()}: "
-        "pip install cdktf cdktf-cdktf-provider-aws (or cdktn cdktn-provider-aws)"
+        "pip install -e '.[stack]' from the repository root (or make test)"
     )
 
 

@@ -6,6 +6,12 @@ Inputs (environment variables):
   DB_INSTANCE_CLASS   Aurora instance class (default db.t3.medium)
   CDKTF_OUTDIR        output directory (default: stack/cdktf.out)
   PAYMENTAUDIT_CDK    cdktf | cdktn (default: cdktf when installed, else cdktn)
+  AUDIT_PRINCIPAL_ARN optional: adds the read-only audit role payment-audit-readonly-<suffix>
+                      (the policy of `python -m paymentaudit iam-policy --scope <suffix>`),
+                      trusting this principal: arn:<partition>:iam::<12-digit account>:root,
+                      :user/<name> or :role/<name>
+  AUDIT_EXTERNAL_ID   optional, with AUDIT_PRINCIPAL_ARN only: the sts:ExternalId the principal
+                      must give (2-1224 characters of letters, digits and +=,.@:/-_)
 
 Invalid inputs exit with status 2 and one line on stderr.
 """
@@ -17,10 +23,16 @@ import sys
 from pathlib import Path
 
 STACK_DIR = Path(__file__).resolve().parent
+# stack/ for its own modules; the repository root, right after it, for paymentaudit.platform
+# (the stack's names, tags and settings: stdlib only), which works where paymentaudit is not
+# installed (the CDK Terrain tools venv) and takes this checkout's copy where it is.
+REPO_ROOT = STACK_DIR.parent
 if str(STACK_DIR) not in sys.path:
     sys.path.insert(0, str(STACK_DIR))
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(sys.path.index(str(STACK_DIR)) + 1, str(REPO_ROOT))
 
-from config import ConfigError, StackConfig  # noqa: E402  (needs STACK_DIR on sys.path)
+from config import ConfigError, StackConfig  # noqa: E402  (needs sys.path above)
 
 EXIT_USAGE = 2
 

@@ -1,9 +1,11 @@
-"""PaymentStack: the one stack class, composing the eight component modules."""
+"""PaymentStack: the one stack class, composing the eight component modules (and the optional
+audit role of components/audit.py)."""
 
 from __future__ import annotations
 
 import cdk
 from components import (
+    audit,
     compute,
     database,
     encryption,
@@ -14,6 +16,16 @@ from components import (
     storage,
 )
 from config import PRIMARY_REGION, REPLICA_REGION, StackConfig
+
+from paymentaudit import platform
+
+# (construct id, parameter path): the type and value of each are platform.parameter(<path>).
+PARAMETERS = (
+    ("param_currency", "app/currency"),
+    ("param_max_payment_amount", "app/max-payment-amount"),
+    ("param_log_level", "app/log-level"),
+    ("param_table_name", "app/table-name"),
+)
 
 
 class PaymentStack(cdk.TerraformStack):
@@ -43,6 +55,8 @@ class PaymentStack(cdk.TerraformStack):
             self, cfg, keys.key, db.cluster, functions.processor, table, lb.alb
         )
         self._parameters(table)
+        # The role the auditor assumes: only with AUDIT_PRINCIPAL_ARN (else nothing changes).
+        audit_role = audit.build(self, cfg)
 
         outputs = {
             "vpc_id": (net.vpc.id, "ID of the payment VPC"),
@@ -56,33 +70,23 @@ class PaymentStack(cdk.TerraformStack):
             "green_target_group_arn": (lb.green_target_group.arn, "Green target group ARN"),
             "listener_arn": (lb.listener.arn, "HTTP listener ARN (blue/green weights)"),
         }
+        if audit_role is not None:
+            outputs["audit_role_arn"] = (audit_role.arn, "Role the auditor assumes (read-only)")
         for output_id, (value, description) in outputs.items():
             cdk.TerraformOutput(self, output_id, value=value, description=description)
+        # Every name paymentaudit.platform declares was built, and only those (cfg.name).
+        cfg.check_names()
 
     def _parameters(self, table: cdk.DynamodbTable) -> None:
         """Non-sensitive application settings as String parameters under /<env>/app/."""
         cfg = self.cfg
-        cdk.SsmParameter(
-            self, "param_currency", name=cfg.param("app/currency"), type="String", value="USD"
-        )
-        cdk.SsmParameter(
-            self,
-            "param_max_payment_amount",
-            name=cfg.param("app/max-payment-amount"),
-            type="String",
-            value="10000",
-        )
-        cdk.SsmParameter(
-            self,
-            "param_log_level",
-            name=cfg.param("app/log-level"),
-            type="String",
-            value=cfg.log_level,
-        )
-        cdk.SsmParameter(
-            self,
-            "param_table_name",
-            name=cfg.param("app/table-name"),
-            type="String",
-            value=table.name,
-        )
+        refs = {"log_level": cfg.log_level, "table_name": table.name}
+        for construct_id, path in PARAMETERS:
+            spec = platform.parameter(path)
+            cdk.SsmParameter(
+                self,
+                construct_id,
+                name=cfg.param(path),
+                type=spec.type,
+                value=spec.value.format(**refs),
+            )

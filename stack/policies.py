@@ -1,32 +1,22 @@
-"""IAM policy documents as JSON strings (json.dumps of dicts; CDK tokens interpolate inside)."""
+"""IAM policy documents as JSON strings (json.dumps of dicts; CDK tokens interpolate inside).
+
+The helpers are paymentaudit.platform's (the sandbox writes the same documents with them); the
+statements' intents are declared there too (``platform.Statement``), rendered here with the
+stack's CDK tokens.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from paymentaudit import platform
+from paymentaudit.platform import allow, assume_role, document
 
 Statement = dict[str, Any]
 
-
-def document(*statements: Statement) -> str:
-    """A policy document with the given statements."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+__all__ = ["Statement", "allow", "assume_role", "document", "render"]
 
 
-def allow(sid: str, actions: list[str], resources: list[str], **extra: Any) -> Statement:
-    """An Allow statement on named actions and resources (extra: Condition, Principal...)."""
-    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources, **extra}
-
-
-def assume_role(service: str, account_id: str | None = None) -> str:
-    """Trust policy for one AWS service principal; with account_id, only on this account's
-    behalf (aws:SourceAccount, the confused-deputy guard)."""
-    statement: Statement = {
-        "Sid": "AllowServiceAssumeRole",
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": ["sts:AssumeRole"],
-    }
-    if account_id is not None:
-        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
-    return document(statement)
+def render(statements: tuple[platform.Statement, ...], **refs: str) -> str:
+    """A policy document of platform statements, their resource fields filled with ``refs``."""
+    return document(*(s.render(**refs) for s in statements))

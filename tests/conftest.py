@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ def _set_fake_aws_env() -> None:
 
 # Before anything creates a boto3 session: no test may find real credentials.
 _set_fake_aws_env()
+# Runs append to the findings history: the tests' go to a directory of their own, never to
+# reports/history of the checkout.
+os.environ["PAYMENTAUDIT_HISTORY"] = tempfile.mkdtemp(prefix="paymentaudit-history-")
 
 _real_connect = socket.socket.connect
 

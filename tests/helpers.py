@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -40,9 +41,13 @@ def run_module(
     )
 
 
+PHASE_LINE = re.compile(r"^paymentaudit: (synth|snapshot|compare|rules|reports|notebook)(: |$)")
+
+
 def assert_one_line_error(err: str) -> None:
-    """The error contract: one clear line on stderr, no traceback."""
-    lines = [line for line in err.splitlines() if line.strip()]
+    """The error contract: one clear line on stderr, no traceback (after the progress lines of
+    the phases that ran)."""
+    lines = [line for line in err.splitlines() if line.strip() and not PHASE_LINE.match(line)]
     assert len(lines) == 1, err
     assert "Traceback" not in err
     assert lines[0].startswith("paymentaudit: error:"), err
@@ -95,3 +100,15 @@ def fresh_sandbox(drifts: bool = False) -> Iterator[Any]:
                 "baseline": baseline,
             },
         )
+
+
+def parts_of(found: Any) -> dict[tuple[str, str, str, str], tuple[Any, str]]:
+    """Every part of every finding (one problem, one finding: a rule's result and its
+    differences are parts of one): (kind, check, resource, path) -> (part severity, finding
+    id)."""
+    out = {}
+    for f in found:
+        for part in f.parts:
+            key = (part.kind.value, part.check, part.resource or f.resource, part.path)
+            out[key] = (part.severity, f.id)
+    return out

@@ -116,11 +116,12 @@ def test_everything_derives_from_the_registry() -> None:
 
 
 def test_a_service_package_holds_only_its_own_pieces() -> None:
-    """One folder per service: its collector, its Terraform mapping and its declaration."""
+    """One folder per service: its collector, its Terraform mapping and its declaration (a
+    collector too long for one module keeps its build functions apart, in build.py)."""
     base = ROOT / "paymentaudit" / "services"
     for spec in services.SERVICES:
         folder = base / ("lambda_" if spec.name == "lambda" else spec.name)
-        assert sorted(p.name for p in folder.glob("*.py")) == [
+        assert sorted(p.name for p in folder.glob("*.py") if p.name != "build.py") == [
             "__init__.py",
             "collect.py",
             "terraform.py",

@@ -39,6 +39,12 @@ from paymentaudit.naming import (
         ("dev", "dev", "dev"),  # only an environment word: kept
         ("prod/app", "x", "prod/app"),
         ("payment-devices-dev", "dev", "payment-devices"),  # "devices" is not "dev"
+        # The suffix inside the name (AWS-generated and legacy names): the same logical name.
+        ("payment-aurora-prod-abc123-1", "prod-abc123", "payment-aurora-1"),
+        ("payment-aurora-dev-1", "dev", "payment-aurora-1"),
+        ("payment-aurora-staging-x1-2", "staging-x1", "payment-aurora-2"),
+        ("prod-abc123-payment-db", "prod-abc123", "payment-db"),
+        ("payment-abc123x-1", "abc123", "payment-abc123x-1"),  # not a whole word
     ],
 )
 def test_logical_name(name: str, suffix: str, logical: str) -> None:
@@ -77,6 +83,13 @@ def test_valid_suffixes(suffix: str) -> None:
 def test_invalid_suffixes(suffix: object) -> None:
     with pytest.raises(InputError, match="invalid suffix"):
         validate_suffix(suffix)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suffix", ["a--b", "prod--abc", "x---y"])
+def test_consecutive_hyphens_are_refused_citing_the_rds_rule(suffix: str) -> None:
+    with pytest.raises(InputError, match="two consecutive hyphens") as info:
+        validate_suffix(suffix)
+    assert "RDS" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_ssm_paths() -> None:

@@ -89,7 +89,15 @@ def test_empty_policy_changes_nothing() -> None:
 
 
 def test_ignore_by_kind_and_check() -> None:
-    policy = parse({"ignore": [{"kind": "unex*"}, {"check": "S3-*", "service": "s3"}]}, "p")
+    policy = parse(
+        {
+            "ignore": [
+                {"kind": "unex*", "reason": "extra resources are tracked elsewhere"},
+                {"check": "S3-*", "service": "s3", "reason": "S3 is audited by another team"},
+            ]
+        },
+        "p",
+    )
     assert policy.ignored(_finding(kind=Kind.UNEXPECTED))
     assert policy.ignored(_finding(kind=Kind.POLICY, check="S3-LIFECYCLE", service="s3"))
     assert not policy.ignored(_finding(kind=Kind.POLICY, check="S3-LIFECYCLE", service="rds"))
@@ -110,10 +118,17 @@ ERRORS = [
     ('[[ignore]]\nreason = "why"', "ignore[0]", "needs at least one of"),
     ('[[ignore]]\npath = "x"\nowner = "me"', "ignore[0].owner", "unknown key"),
     ('[[ignore]]\npath = "x"\nreason = 1', "ignore[0].reason", "expected a string"),
+    ('[[ignore]]\npath = "x"', "ignore[0].reason", "required: say why"),
+    ('[[ignore]]\npath = "x"\nreason = "  "', "ignore[0].reason", "required: say why"),
+    ('[[expected]]\npath = "x"', "expected[0].reason", "required: say why"),
     ('[[ignore]]\nkind = "typo"', "ignore[0].kind", "matches no kind"),
     ('ignore = "everything"', "ignore", "expected an array of tables"),
     ('[[expected]]\npath = "x"\ncheck = "DDB-PITR"', "expected[0].check", "unknown key"),
-    ('[[expected]]\nresource = "a"\n[[expected]]\nkind = "parity"', "expected[1].kind", "unknown"),
+    (
+        '[[expected]]\nresource = "a"\nreason = "r"\n[[expected]]\nkind = "parity"',
+        "expected[1].kind",
+        "unknown",
+    ),
     ('[[expected]]\npath = "x"\nchanges = "+ *"', "expected[0].changes", "list of glob strings"),
     ('[[expected]]\npath = "x"\nchanges = []', "expected[0].changes", "non-empty list"),
 ]
@@ -147,7 +162,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     _write(
         tmp_path,
         '[tool.paymentaudit]\ndisable = ["S3-LIFECYCLE"]\n'
-        '[[tool.paymentaudit.ignore]]\nkind = "unexpected"\n',
+        '[[tool.paymentaudit.ignore]]\nkind = "unexpected"\nreason = "tracked elsewhere"\n',
         "pyproject.toml",
     )
     policy = from_pyproject(tmp_path)

@@ -232,12 +232,12 @@ def test_throttling_that_outlasts_its_retries_only_loses_that_service(
         body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
         return botocore.awsrequest.AWSResponse(request.url, 400, {}, _Body(body))
 
-    real_take = validate.take
+    real_take = validate.take_all
 
     def take(*args: Any, **kwargs: Any) -> Any:
         return real_take(*args, extra_hooks={"before-send.dynamodb": throttle}, **kwargs)
 
-    monkeypatch.setattr(validate, "take", take)
+    monkeypatch.setattr(validate, "take_all", take)
     # botocore's own backoff (up to 1+2+4+8 s of jitter) is not under test; the bound is.
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda *a: 0)
     with fresh_sandbox() as box, chdir(ROOT):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers import parts_of
+
 from paymentaudit.model import Severity
 from paymentaudit.sandbox.drifts import DRIFTS
 
@@ -13,14 +15,26 @@ def _findings(run: Any) -> list[Any]:
 
 
 def test_every_planted_drift_is_reported_at_its_severity(sandbox_report: Any) -> None:
-    found = {
-        (f.kind.value, f.check, f.resource, f.path): f.severity for f in _findings(sandbox_report)
-    }
+    found = parts_of(_findings(sandbox_report))
     for drift in DRIFTS:
+        ids = set()
         for expect in drift.expect:
             key = (expect.kind, expect.check, expect.resource, expect.path)
             assert key in found, f"{drift.name}: {key} not reported"
-            assert found[key] == expect.severity, f"{drift.name}: {key} is {found[key]}"
+            severity, finding = found[key]
+            assert severity == expect.severity, f"{drift.name}: {key} is {severity}"
+            ids.add(finding)
+        assert len(ids) == 1, f"{drift.name}: one problem, one finding"
+
+
+def test_each_problem_is_one_finding_and_blocks_once(sandbox_report: Any) -> None:
+    """The blocking count is the number of distinct planted problems at or above --fail-on."""
+    result = sandbox_report.result
+    worst = {d.name: min((e.severity for e in d.expect), key=lambda s: s.rank) for d in DRIFTS}
+    planted = [name for name, severity in worst.items() if severity.at_least(result.fail_on)]
+    assert len(result.blocking) == len(planted) == 4
+    # The score charges each problem once.
+    assert result.score == round(100 * 100 / (100 + 25 + 10 * 3 + 4 * 3))
 
 
 def test_nothing_else_at_medium_or_above(sandbox_report: Any) -> None:
@@ -29,7 +43,9 @@ def test_nothing_else_at_medium_or_above(sandbox_report: Any) -> None:
         (f.kind.value, f.check, f.resource, f.path, f.severity.value)
         for f in _findings(sandbox_report)
         if f.severity.at_least(Severity.MEDIUM)
-        and (f.kind.value, f.check, f.resource, f.path) not in expected
+        and not any(
+            (p.kind.value, p.check, p.resource or f.resource, p.path) in expected for p in f.parts
+        )
     ]
     assert extra == []
 

@@ -46,7 +46,7 @@ CDK_BACKENDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "cdktn": (("cdktn", "cdktn-provider-aws"), ("cdktn", "cdktn_provider_aws")),
 }
 STACK_ENV = ("ENVIRONMENT_SUFFIX", "ENVIRONMENT", "CDKTF_OUTDIR")
-STACK_INPUTS = ("DB_INSTANCE_CLASS", "PAYMENTAUDIT_CDK")
+STACK_INPUTS = ("DB_INSTANCE_CLASS", "PAYMENTAUDIT_CDK", "AUDIT_PRINCIPAL_ARN", "AUDIT_EXTERNAL_ID")
 _OUTDIR = "<synth-outdir>"  # where the printed path named the synth's out dir (meta.json)
 # One synth per key at a time in this process: a second caller waits, then hits the cache.
 _KEY_LOCKS: dict[str, threading.Lock] = {}
@@ -129,14 +129,15 @@ def _packaged(path: Path, root: Path) -> bool:
 
 
 def source_files(stack_dir: Path) -> list[Path]:
-    """What the synthesized JSON depends on: stack/**/*.py, stack/cdktf.json, lambda/**."""
+    """What the synthesized JSON depends on: stack/**/*.py, stack/*.json (cdktf.json, the audit
+    role's policy template), paymentaudit/platform/, lambda/**."""
     files = [
         p
         for p in stack_dir.rglob("*.py")
         if _packaged(p, stack_dir) and not {"cdktf.out", ".gen"} & set(p.parts)
     ]
-    if (stack_dir / "cdktf.json").is_file():
-        files.append(stack_dir / "cdktf.json")
+    files += stack_dir.glob("*.json")
+    files += sorted((stack_dir.parent / "paymentaudit" / "platform").glob("*.py"))  # the platform
     lambda_dir = stack_dir.parent / "lambda"
     if lambda_dir.is_dir():
         files += [p for p in lambda_dir.rglob("*") if p.is_file() and _packaged(p, lambda_dir)]
@@ -267,8 +268,18 @@ class _Job:
     environ: Mapping[str, str]
 
 
+# What to install when no CDK is there (the demo's venv has none: `make demo` installs only
+# the runtime and the sandbox).
+INSTALL_HINT = (
+    "--synth needs the stack's CDK (cdktf or cdktn), which is not installed in "
+    "{python}: run pip install -e '.[stack]' (make test installs it too)"
+)
+
+
 def _synth_into(work: Path, entry: Path, job: _Job) -> SynthResult:
     """Run one synth in ``work`` and move what the cache keeps into ``entry``."""
+    if backend(job.environ) == "none":
+        raise SynthError(INSTALL_HINT.format(python=sys.executable))
     stack_dir, suffix, environment = job.stack_dir, job.suffix, job.environment
     outdir, cwd, staged = work / "out", work / "cwd", work / "entry"
     cwd.mkdir()

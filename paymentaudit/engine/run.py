@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from paymentaudit import services as registry
@@ -77,6 +78,32 @@ def take(
             api_calls=calls,
             source=source,
             identity=identity.arn,
+            reached=connection.reached,
             extra={"suffixes_seen": seen},
         )
+    return out
+
+
+def take_all(
+    envs: Sequence[tuple[Connection, str, str | None]],
+    **kwargs: Any,
+) -> dict[str, Snapshot]:
+    """Snapshot environments that may live in different accounts or regions: those read the
+    same way (``Connection.same_reads``) share one pass and its list calls; the passes of
+    different accounts run side by side. ``envs`` holds (connection, suffix, ssm prefix)."""
+    groups: list[tuple[Connection, list[tuple[str, str | None]]]] = []
+    for conn, suffix, ssm in envs:
+        group = next((g for g in groups if g[0].same_reads(conn)), None)
+        if group is None:
+            groups.append((conn, [(suffix, ssm)]))
+        else:
+            group[1].append((suffix, ssm))
+    if len(groups) == 1:
+        conn, members = groups[0]
+        return take(members, conn, **kwargs)
+    out: dict[str, Snapshot] = {}
+    with ThreadPoolExecutor(len(groups), thread_name_prefix="account") as pool:
+        futures = [pool.submit(take, members, conn, **kwargs) for conn, members in groups]
+        for future in futures:
+            out.update(future.result())
     return out

@@ -24,14 +24,15 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from paymentaudit.aws import AWS_ERRORS, Clients, describe_error
 from paymentaudit.engine.item_calls import TASK_STATE, ItemCalls, Tracker, execute
+from paymentaudit.engine.references import Listed, References
 from paymentaudit.engine.results import EnvResult, EnvSpec
-from paymentaudit.model import Resource
 from paymentaudit.naming import SUFFIX_TAG
 from paymentaudit.services.declare import Call, Collector, Item, Scope, dig, tag_dict
 
@@ -49,10 +50,9 @@ TAGGING_CALL = Call(
     paginate=True,
 )
 VPC_TYPE = "ec2.vpc"
-Listed = dict[str, tuple[str, Any]]  # token (id, name, ARN) -> (region, raw item)
 
 
-class Engine(ItemCalls):
+class Engine(References, ItemCalls):
     """Runs collectors for several environments with one bounded pool."""
 
     def __init__(
@@ -97,6 +97,10 @@ class Engine(ItemCalls):
         self._listed: dict[str, Listed] = {}
         self._lists_out: dict[str, int] = {}
         self._waiting: dict[str, list[tuple[EnvSpec, str]]] = {}
+        self._list_failed: set[str] = set()  # types whose listing failed somewhere
+        # service -> its list calls not yet routed to the environments (in flight, or in
+        # waiting for the tag maps): a run cut off then has not seen that service whole.
+        self._unrouted: Counter[str] = Counter()
         self._members: dict[str, set[tuple[str, str]]] = {e.suffix: set() for e in self.envs}
         self._known: dict[str, set[str]] = {e.suffix: set() for e in self.envs}
         self._lock = threading.Lock()
@@ -161,14 +165,17 @@ class Engine(ItemCalls):
     def _time_out(self) -> None:
         """Stop waiting: what is still out is reported, and every item already listed is built
         with what it has (its calls still out are unknown attributes, not absent ones)."""
-        services = sorted({entry[1] for entry in self._pending.values()})
+        services = {entry[1] for entry in self._pending.values()}
+        services.update(s for s, n in self._unrouted.items() if n)
+        if any(self._unrouted[c.service] for c in self.collectors if c.type == VPC_TYPE):
+            services.update(c.service for c in self.collectors if c.list_scope == "vpc")
         for fut in self._pending:
             fut.cancel()
         self._pending.clear()
         for tracker in list(self._open):
             tracker.cut()
         for result in self.results.values():
-            for service in services:
+            for service in sorted(services):
                 if service != "tagging":
                     result.fail(service, "timed out before completing")
 
@@ -258,20 +265,26 @@ class Engine(ItemCalls):
         followed = collector.type in self._ref_types and collector.list_scope == "account"
         if followed:
             self._lists_out[collector.type] = self._lists_out.get(collector.type, 0) + 1
+        self._unrouted[collector.service] += 1
 
         def done(value: Any, exc: BaseException | None) -> None:
             if exc is not None:
+                self._unrouted[collector.service] -= 1
                 where = "" if collector.regions != "all" else f" in {region}"
                 self._fail(collector.service, f"{describe_error(exc)}{where}", suffixes)
                 if followed:
+                    self._list_failed.add(collector.type)
                     self._listed_one(collector, region, [])
                 return
             regions = (
                 self.clients.connection.regions if collector.regions == "global" else (region,)
             )
-            self._after_tags(
-                regions, lambda: self._route(collector, region, envs, value or [], followed)
-            )
+
+            def route() -> None:
+                self._unrouted[collector.service] -= 1
+                self._route(collector, region, envs, value or [], followed)
+
+            self._after_tags(regions, route)
 
         self._submit(lambda: execute(client, collector.list, params), done, collector.service)
 
@@ -345,59 +358,3 @@ class Engine(ItemCalls):
             for tags in region.values()
             if tags.get(SUFFIX_TAG)
         }
-
-    # -- references -------------------------------------------------------------------
-
-    def _listed_one(self, collector: Collector, region: str, raws: list[Any]) -> None:
-        """One list call of a followed type is in: index its items, answer waiting refs."""
-        index = self._listed.setdefault(collector.type, {})
-        scope = Scope("", "", region, self.account_id, partition=self.partition)
-        for raw in raws:
-            for token in collector.tokens(raw, scope):
-                index.setdefault(token, (region, raw))
-        self._lists_out[collector.type] -= 1
-        if self._lists_out[collector.type] == 0:
-            for env, token in self._waiting.pop(collector.type, []):
-                self._resolve(env, collector, token)
-
-    def _built(self, env: EnvSpec, collector: Collector, resource: Resource) -> None:
-        known = self._known[env.suffix]
-        known.update(t for t in (resource.physical_id, resource.arn, *resource.aliases) if t)
-        for ref in collector.refs:
-            target = self.by_type.get(ref.type)
-            if target is None:
-                continue
-            for token in ref.values(resource):
-                if token in known:
-                    continue
-                if self._lists_out.get(ref.type, 0):
-                    self._waiting.setdefault(ref.type, []).append((env, token))
-                else:
-                    self._resolve(env, target, token)
-
-    def _resolve(self, env: EnvSpec, collector: Collector, token: str) -> None:
-        """Bring the item a reference names into the environment, if it can be found."""
-        if token in self._known[env.suffix]:
-            return
-        found = self._listed.get(collector.type, {}).get(token)
-        if found is None and collector.from_ref is not None:
-            raw = collector.from_ref(token)
-            region = _arn_region(token) or self.clients.connection.region
-            found = None if raw is None else (region, raw)
-        if found is None:
-            return  # outside what the audit can read (another account, deleted): kept as is
-        region, raw = found
-        scope = self._scope(env, region)
-        item = self._item(collector, raw, region, scope, self._tag_map(collector, region))
-        other = (item.tags or {}).get(SUFFIX_TAG)
-        if other is not None and other != env.suffix:
-            return  # tagged for another environment: a cross-environment reference
-        item.via_ref = True
-        self._known[env.suffix].add(token)
-        self._join(collector, env, scope, [item])
-
-
-def _arn_region(token: str) -> str:
-    """The region of an ARN ('' for a bare id or a global ARN)."""
-    parts = token.split(":", 5)
-    return parts[3] if token.startswith("arn:") and len(parts) > 3 else ""

@@ -1,23 +1,26 @@
 """The audit: from snapshots to findings, once.
 
 Normalize each side, compare (parity with the baseline, drift with the desired state, since an
-earlier snapshot), evaluate the readiness rules on the target, then apply the policy's ignore
-and expected entries to every finding in one place. The result is saved (findings.json plus the
-snapshots) and every report is rendered from that: nothing downstream computes it again.
+earlier snapshot), evaluate the readiness rules on the target, merge what describes one problem
+into one finding (``problems``), then apply the policy's ignore and expected entries to every
+finding in one place. The result is saved (findings.json plus the snapshots) and every report
+is rendered from that: nothing downstream computes it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paymentaudit import rules as rule_registry
 from paymentaudit.compare import dig_path, strip_later
 from paymentaudit.findings.differences import Compared, Comparison, differences
+from paymentaudit.findings.problems import apply_policy, merge, unused_ignores
 from paymentaudit.findings.result import AuditResult, finding_id
 from paymentaudit.model import Finding, Kind, ResourceKey, Severity, Status, sort_findings
 from paymentaudit.normalize import no_cycle_collection, normalize_snapshot
+from paymentaudit.phases import Phases, quiet
 from paymentaudit.policy import Policy
 from paymentaudit.rules.base import Outcome, Rule, RuleContext
 from paymentaudit.snapshots import Snapshot
@@ -71,22 +74,6 @@ def policy_findings(
     return out
 
 
-def apply_policy(findings: Iterable[Finding], policy: Policy) -> tuple[list[Finding], int]:
-    """Drop ignored findings and turn expected differences into info; returns (kept, ignored).
-    The one place the policy's ignore and expected entries apply, whatever made a finding."""
-    kept, ignored = [], 0
-    for f in findings:
-        if policy.ignored(f):
-            ignored += 1
-            continue
-        expectation = policy.expectation(f)
-        if expectation is not None:
-            reason = expectation.matcher.reason or "declared in the policy"
-            f = replace(f, severity=Severity.INFO, message=f"{f.message} (expected: {reason})")
-        kept.append(f)
-    return kept, ignored
-
-
 def fill_desired_values(findings: list[Finding], desired: Configs) -> list[Finding]:
     """Each finding on a resource the desired state declares, with its ``desired_value``."""
     out = []
@@ -99,11 +86,25 @@ def fill_desired_values(findings: list[Finding], desired: Configs) -> list[Findi
 
 
 def _source(snapshot: Snapshot) -> dict[str, Any]:
+    """Where an environment was read: its account, region and how it was reached."""
     return {
         "suffix": snapshot.suffix,
         "source": snapshot.source,
         "resources": len(snapshot.resources),
+        "account": snapshot.account_id,
+        "region": snapshot.region,
+        "reached": snapshot.reached,
     }
+
+
+@dataclass
+class _Compared:
+    """What the comparisons produced, for the rules and the merge that follow."""
+
+    ctx: RuleContext
+    compared: list[Compared] = field(default_factory=list)
+    normalized: dict[str, dict[ResourceKey, dict[str, Any]]] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
 
 
 def audit(
@@ -115,6 +116,7 @@ def audit(
     run_rules: bool = True,
     desired: Snapshot | None = None,
     since: Snapshot | None = None,
+    phases: Phases | None = None,
 ) -> AuditResult:
     """Compare ``target`` with ``baseline`` (parity), with ``desired`` (drift: the synthesized
     stack or a state file) and with ``since`` (an earlier snapshot of the target), evaluate the
@@ -122,17 +124,55 @@ def audit(
     policy = policy or Policy()
     fail_on = Severity.parse(fail_on) if isinstance(fail_on, str) else fail_on
     active = [r for r in rule_registry.all_rules() if r.id not in policy.disabled]
-    by_id = {r.id: r for r in active}
-    ctx = RuleContext(target)
+    phase = phases or quiet()
+    with phase("compare"):
+        done = _compare(baseline, target, desired, since, policy, active)
+    with phase("rules"):
+        outcomes = evaluate_rules(done.ctx, active) if run_rules else []
+        by_id = {r.id: r for r in active}
+        parts = [f for c in done.compared for f in c.findings]
+        parts.extend(policy_findings(outcomes, by_id, done.normalized.get("baseline", {}), policy))
+        if desired is not None:
+            parts = fill_desired_values(parts, done.normalized["desired"])
+        known = {**(desired.by_key() if desired else {}), **(baseline.by_key() if baseline else {})}
+        known.update(target.by_key())
+        kept, suppressed = apply_policy(merge(parts, active, known.get), policy)
+    parity = next((c for c in done.compared if c.comparison is Comparison.PARITY), None)
+    return AuditResult(
+        target=target,
+        baseline=baseline,
+        findings=sort_findings(kept),
+        outcomes=outcomes,
+        pairs=parity.pairs if parity else [],
+        fail_on=fail_on,
+        normalized=done.normalized,
+        desired=desired,
+        suppressed=suppressed,
+        unused_ignores=unused_ignores(policy, suppressed),
+        sources=done.sources,
+        not_compared=[n for c in done.compared for n in c.not_compared],
+        unpaired=[r.key for r in parity.unpaired] if parity else [],
+    )
+
+
+def _compare(
+    baseline: Snapshot | None,
+    target: Snapshot,
+    desired: Snapshot | None,
+    since: Snapshot | None,
+    policy: Policy,
+    active: Sequence[Rule],
+) -> _Compared:
+    """Normalize each side and run the comparisons: parity, drift, since."""
+    done = _Compared(RuleContext(target))
     target_norm = normalize_snapshot(target, baseline, "baseline")
-    normalized: dict[str, dict[ResourceKey, dict[str, Any]]] = {"target": target_norm}
+    done.normalized["target"] = target_norm
+    done.sources["target"] = _source(target)
     base_norm: dict[ResourceKey, dict[str, Any]] = {}
-    sources: dict[str, Any] = {"target": _source(target)}
-    compared: list[Compared] = []
 
     def run(kind: Comparison, reference: Snapshot, reference_norm: Configs) -> None:
         with no_cycle_collection():
-            compared.append(
+            done.compared.append(
                 differences(
                     kind,
                     reference,
@@ -141,21 +181,20 @@ def audit(
                     target_norm,
                     rules=active,
                     policy=policy,
-                    ctx=ctx,
+                    ctx=done.ctx,
                     baseline_norm=base_norm,
                 )
             )
 
     if baseline is not None:
         base_norm = normalize_snapshot(baseline, target, "target")
-        normalized["baseline"] = base_norm
-        sources["baseline"] = _source(baseline)
+        done.normalized["baseline"] = base_norm
+        done.sources["baseline"] = _source(baseline)
         run(Comparison.PARITY, baseline, base_norm)
-    desired_norm: dict[ResourceKey, dict[str, Any]] = {}
     if desired is not None:
         desired_norm = normalize_snapshot(desired)
-        normalized["desired"] = {k: strip_later(v) for k, v in desired_norm.items()}
-        sources["desired"] = {
+        done.normalized["desired"] = {k: strip_later(v) for k, v in desired_norm.items()}
+        done.sources["desired"] = {
             "source": desired.source,
             "path": desired.extra.get("path"),
             "resources": len(desired.resources),
@@ -164,31 +203,11 @@ def audit(
         }
         run(Comparison.DRIFT, desired, desired_norm)
     if since is not None:
-        sources["since"] = {
+        done.sources["since"] = {
             "suffix": since.suffix,
             "source": since.source,
             "taken_at": since.taken_at,
             "resources": len(since.resources),
         }
         run(Comparison.SINCE, since, normalize_snapshot(since))
-    outcomes = evaluate_rules(ctx, active) if run_rules else []
-    found = [f for c in compared for f in c.findings]
-    found.extend(policy_findings(outcomes, by_id, base_norm, policy))
-    kept, ignored = apply_policy(found, policy)
-    if desired is not None:
-        kept = fill_desired_values(kept, normalized["desired"])
-    parity = next((c for c in compared if c.comparison is Comparison.PARITY), None)
-    return AuditResult(
-        target=target,
-        baseline=baseline,
-        findings=sort_findings(kept),
-        outcomes=outcomes,
-        pairs=parity.pairs if parity else [],
-        fail_on=fail_on,
-        normalized=normalized,
-        desired=desired,
-        ignored=ignored,
-        sources=sources,
-        not_compared=[n for c in compared for n in c.not_compared],
-        unpaired=[r.key for r in parity.unpaired] if parity else [],
-    )
+    return done

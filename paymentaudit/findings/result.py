@@ -9,11 +9,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paymentaudit.compare import PairDiff
-from paymentaudit.model import Coverage, Finding, NotCompared, ResourceKey, Severity, Status
+from paymentaudit.findings.problems import Suppressed
+from paymentaudit.model import (
+    BaselineState,
+    Coverage,
+    Finding,
+    NotCompared,
+    ResourceKey,
+    Severity,
+    Status,
+)
+from paymentaudit.policy import Matcher
 from paymentaudit.rules.base import Outcome
 from paymentaudit.snapshots import Snapshot, now_iso
 
-FINDINGS_SCHEMA = "paymentaudit/findings/v1"
+FINDINGS_SCHEMA = "paymentaudit/findings/v2"
+FINDINGS_SCHEMA_V1 = "paymentaudit/findings/v1"  # still read (report DIR renders it)
+MODE_ALL, MODE_NEW = "all", "new-only"
 READY, NOT_READY, INCOMPLETE = "READY", "NOT READY", "INCOMPLETE"
 
 # Score: each finding costs these points (info nothing); the score is 100 * K / (K + points),
@@ -54,11 +66,19 @@ class AuditResult:
     fail_on: Severity
     normalized: dict[str, dict[ResourceKey, dict[str, Any]]] = field(default_factory=dict)
     desired: Snapshot | None = None
-    ignored: int = 0
     sources: dict[str, Any] = field(default_factory=dict)
     generated_at: str = field(default_factory=now_iso)
     not_compared: list[NotCompared] = field(default_factory=list)
     unpaired: list[ResourceKey] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    unused_ignores: list[Matcher] = field(default_factory=list)
+    # Against the previous report of the same target and baseline: its time and directory,
+    # and the findings it had that are gone (fixed).
+    previous: dict[str, Any] | None = None
+    fixed: list[Finding] = field(default_factory=list)
+    mode: str = MODE_ALL  # "new-only": only new findings at or above fail_on block
+    # The target's runs so far (from the history), this one last: the report's trend chart.
+    trend: list[dict[str, Any]] = field(default_factory=list)
 
     # -- verdict --------------------------------------------------------------------------
 
@@ -70,8 +90,61 @@ class AuditResult:
 
     @property
     def blocking(self) -> list[Finding]:
-        """Findings at or above --fail-on."""
-        return [f for f in self.findings if f.severity.at_least(self.fail_on)]
+        """Findings at or above --fail-on (only the new ones, with --fail-on-new)."""
+        return [
+            f
+            for f in self.findings
+            if f.severity.at_least(self.fail_on)
+            and (self.mode != MODE_NEW or f.baseline_state in (None, BaselineState.NEW))
+        ]
+
+    @property
+    def ignored(self) -> int:
+        """How many findings the policy's [[ignore]] entries suppressed."""
+        return len(self.suppressed)
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict as people read it: with --fail-on-new, "NOT READY (new findings only)"."""
+        if self.mode == MODE_NEW and self.verdict != INCOMPLETE:
+            return f"{self.verdict} (new findings only)"
+        return self.verdict
+
+    @property
+    def states(self) -> dict[str, int]:
+        """Findings by baseline state, and the fixed ones (empty without a previous report)."""
+        if self.previous is None:
+            return {}
+        tally = Counter(str(f.baseline_state) for f in self.findings if f.baseline_state)
+        return {
+            "new": tally.get("new", 0),
+            "unchanged": tally.get("unchanged", 0),
+            "updated": tally.get("updated", 0),
+            "fixed": len(self.fixed),
+        }
+
+    def suppressed_by_reason(self) -> dict[str, int]:
+        """How many findings each waiver reason suppressed."""
+        return dict(Counter(s.matcher.reason for s in self.suppressed).most_common())
+
+    @property
+    def suppressed_text(self) -> str:
+        """ "13 suppressed by policy: 10 "accepted until Q3", 3 "sandbox only"" (empty when
+        the policy waived nothing)."""
+        if not self.suppressed:
+            return ""
+        reasons = ", ".join(f'{n} "{why}"' for why, n in self.suppressed_by_reason().items())
+        return f"{len(self.suppressed)} suppressed by policy: {reasons}"
+
+    @property
+    def accounts_text(self) -> str:
+        """ "target prod-abc123 in 222222222222 (us-east-1), baseline dev in 111111111111"."""
+        sides = [("target", self.target), ("baseline", self.baseline)]
+        return ", ".join(
+            f"{label} {snap.suffix} in {snap.account_id or 'an unknown account'} ({snap.region})"
+            for label, snap in sides
+            if snap is not None
+        )
 
     @property
     def coverage(self) -> list[Coverage]:
@@ -150,7 +223,10 @@ class AuditResult:
             "unpaired": [
                 {"resource_type": k.type, "resource": k.logical_name} for k in self.unpaired
             ],
+            "mode": self.mode,
             "findings": [f.to_dict(with_desired=with_desired) for f in self.findings],
+            "suppressed": [s.to_dict(with_desired) for s in self.suppressed],
+            "unused_ignores": [m.describe() for m in self.unused_ignores],
             "outcomes": [outcome_dict(o) for o in self.outcomes],
             "pairs": [
                 {"resource_type": p.key.type, "resource": p.key.logical_name, "status": p.status}
@@ -159,8 +235,14 @@ class AuditResult:
         }
         if self.sources:
             out["sources"] = self.sources
-        if self.ignored:
-            out["ignored"] = self.ignored
+        if self.suppressed:
+            out["ignored"] = len(self.suppressed)
+        if self.trend:
+            out["trend"] = self.trend
+        if self.previous is not None:
+            out["previous"] = self.previous
+            out["states"] = self.states
+            out["fixed"] = [f.to_dict(with_desired=with_desired) for f in self.fixed]
         return out
 
 

@@ -70,4 +70,10 @@ def change_severity(
     if graded is None:
         note = f" (under {rule.id}, but no violation of it)"
         return policy.severity_for_kind(kind, default), note, rule.remediation
-    return policy.severity_for_rule(rule.id, graded), f" (governed by {rule.id})", rule.remediation
+    # A [severity] entry for the rule wins; else one for the kind ("parity = low") applies to
+    # governed differences too; else the rule's grading.
+    if rule.id in policy.rule_severity:
+        severity = policy.rule_severity[rule.id]
+    else:
+        severity = policy.severity_for_kind(kind, graded)
+    return severity, f" (governed by {rule.id})", rule.remediation

@@ -6,13 +6,15 @@ notebook too (``.html`` / ``.png``). Tables are pandas Stylers; the chart is mat
 (the Agg canvas, no pyplot state). Nothing here calls AWS.
 
 Modules: ``markup`` (small HTML pieces), ``verdict`` (parameters, banner), ``charts``,
-``tables`` (Stylers, findings), ``sections`` (service sections), ``completeness`` (coverage).
+``tables`` (Stylers, findings), ``interactive`` (itables, offline), ``sections`` (service
+sections), ``completeness`` (coverage), ``waivers`` (what the policy suppressed).
 """
 
 from __future__ import annotations
 
-from paymentaudit.present.charts import findings_chart, service_order
+from paymentaudit.present.charts import findings_chart, service_order, trend_chart
 from paymentaudit.present.completeness import coverage
+from paymentaudit.present.interactive import setup as interactive_setup
 from paymentaudit.present.markup import (
     FOLD_AT,
     FONT,
@@ -41,8 +43,9 @@ from paymentaudit.present.sections import (
     side_by_side_table,
     target_health,
 )
-from paymentaudit.present.tables import blocking, findings_table, styled
+from paymentaudit.present.tables import blocking, every_finding, findings_table, styled
 from paymentaudit.present.verdict import VERDICT_COLOURS, banner, contents, use_parameters
+from paymentaudit.present.waivers import suppressed
 
 __all__ = [
     "FOLD_AT",
@@ -67,8 +70,10 @@ __all__ = [
     "contents",
     "coverage",
     "esc",
+    "every_finding",
     "findings_chart",
     "findings_table",
+    "interactive_setup",
     "note",
     "section",
     "section_findings",
@@ -76,7 +81,9 @@ __all__ = [
     "service_order",
     "side_by_side_table",
     "styled",
+    "suppressed",
     "target_health",
+    "trend_chart",
     "use_parameters",
     "value_html",
 ]

@@ -6,7 +6,7 @@ import io
 
 from paymentaudit import frames
 from paymentaudit.findings.result import AuditResult
-from paymentaudit.present.markup import SEVERITY_COLOURS, Png
+from paymentaudit.present.markup import SEVERITY_COLOURS, Html, Png, esc, note
 from paymentaudit.present.sections import SECTIONS
 
 
@@ -68,3 +68,46 @@ def findings_chart(result: AuditResult) -> Png:
         buffer.getvalue(),
         alt="Bar charts: findings by service and severity; rule checks by service and status",
     )
+
+
+def trend_chart(result: AuditResult) -> Png | Html:
+    """Score and blocking findings over the target's runs (from the findings history), this
+    run last; a note until there are two runs."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    runs = result.trend
+    if len(runs) < 2:
+        return note(
+            f"The history holds {len(runs)} run of {esc(result.target.suffix)}: the trend "
+            "appears from the second run on (`python -m paymentaudit history "
+            f"{esc(result.target.suffix)}` lists them)."
+        )
+    labels = [str(r.get("generated_at", ""))[:16].replace("T", " ") for r in runs]
+    x = list(range(len(runs)))
+    fig = Figure(figsize=(11, 3.4), dpi=110)
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.06, right=0.94, top=0.84, bottom=0.26)
+    score = fig.subplots()
+    blocking = score.twinx()
+    blocking.bar(x, [int(r.get("blocking") or 0) for r in runs], color="#fca5a5", width=0.5,
+                 label="blocking findings")  # fmt: skip
+    values = [float(r["score"]) if r.get("score") is not None else float("nan") for r in runs]
+    score.plot(x, values, color="#1d4ed8", marker="o", label="score")
+    score.set_zorder(blocking.get_zorder() + 1)
+    score.patch.set_visible(False)
+    score.set_ylim(0, 105)
+    score.set_ylabel("score (0-100)", color="#1d4ed8")
+    blocking.set_ylabel("blocking findings", color="#b91c1c")
+    blocking.yaxis.set_major_locator(MaxNLocator(integer=True))
+    step = max(1, len(runs) // 12)
+    score.set_xticks(x[::step], labels[::step], rotation=25, ha="right", fontsize=8.5)
+    score.set_title(f"Runs of {result.target.suffix}: score and blocking findings", loc="left",
+                    fontsize=12.5)  # fmt: skip
+    for axis in (score, blocking):
+        axis.spines[["top"]].set_visible(False)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    scores = ", ".join(f"{label}: {r.get('score')}" for label, r in zip(labels, runs, strict=True))
+    return Png(buffer.getvalue(), alt=f"Score and blocking findings per run ({scores[:600]})")

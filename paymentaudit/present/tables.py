@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Finding
-from paymentaudit.present.markup import BREAK_ANYWHERE, FONT, Html, badge, esc, note, value_html
+from paymentaudit.present import interactive
+from paymentaudit.present.markup import FONT, Html, esc, note, value_html
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -84,57 +85,22 @@ def styled(
     )
 
 
-def _findings_frame(findings: Iterable[Finding], with_service: bool) -> pd.DataFrame:
-    rows = []
-    for f in findings:
-        check = f.check if f.kind.value == f.check else f"{f.kind.value} · {f.check}"
-        row = {"severity": badge(f.severity.value)}
-        if with_service:
-            row["service"] = value_html(f.service)
-        row.update(
-            {
-                "check": value_html(check),
-                "resource": value_html(f"{f.resource_type} {f.resource}"),
-                "attribute": value_html(f.path, wrap=BREAK_ANYWHERE),
-                "finding": value_html(f.message, fold_at=400),
-                "remediation": (
-                    '<span style="color:#4b5563">'
-                    f"{value_html(f.remediation, fold_at=400, wrap=BREAK_ANYWHERE)}</span>"
-                ),
-            }
-        )
-        rows.append(row)
-    return pd.DataFrame(rows)
+def findings_table(findings: Sequence[Finding], with_service: bool = False) -> Html:
+    """Findings as an interactive table: sort, search (see ``interactive``)."""
+    return interactive.findings_table(findings, with_service=with_service)
 
 
-# Column widths of a findings table (the browser still fits the content around them).
-FINDINGS_WIDTHS = {
-    "severity": "7%",
-    "service": "7%",
-    "check": "12%",
-    "resource": "16%",
-    "attribute": "12%",
-    "finding": "28%",
-    "remediation": "25%",
-}
-
-
-def findings_table(findings: Sequence[Finding], with_service: bool = False) -> Styler | Html:
-    """Findings as a styled table (severity badges, wrapped text)."""
-    if not findings:
-        return note("No findings.")
-    frame = _findings_frame(findings, with_service)
-    widths = dict(FINDINGS_WIDTHS)
-    if not with_service:
-        widths.pop("service")
-    return styled(frame, html_columns=list(frame.columns), widths=widths)
-
-
-def blocking(result: AuditResult) -> Styler | Html:
+def blocking(result: AuditResult) -> Html:
     """The findings at or above --fail-on."""
     if not result.blocking:
         return note(
             f"No finding at or above <b>{esc(result.fail_on.value)}</b>: nothing blocks.",
             "#15803d",
         )
-    return findings_table(result.blocking)
+    return findings_table(result.blocking, with_service=True)
+
+
+def every_finding(result: AuditResult) -> Html:
+    """Every finding in one table: sort, search, and filter by severity, state, service and
+    kind."""
+    return interactive.findings_table(result.findings, with_service=True, filters=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from paymentaudit.findings.result import INCOMPLETE, NOT_READY, READY, AuditResult
+from paymentaudit.findings.runs import since_line
 from paymentaudit.model import Severity, Status
 from paymentaudit.present.markup import FONT, SEVERITY_COLOURS, Html, esc
 
@@ -58,6 +59,13 @@ def banner(result: AuditResult, title: str | None = None) -> Html:
     if result.pairs:
         equal = sum(1 for p in result.pairs if p.status == "equal")
         facts.append(f"{equal}/{len(result.pairs)} resources identical to the baseline")
+    history = [esc(text) for text in (since_line(result), result.suppressed_text) if text]
+    if result.unused_ignores:
+        history.append(f"{len(result.unused_ignores)} unused waiver(s)")
+    if result.suppressed or result.unused_ignores:
+        history[-1] += (
+            " (see " + _link("Suppressed-by-policy", "Suppressed by policy", "#fff") + ")"
+        )
     why = {
         READY: "No finding at or above the threshold, and everything was read and evaluated.",
         NOT_READY: "At least one finding is at or above the threshold (see "
@@ -73,15 +81,24 @@ def banner(result: AuditResult, title: str | None = None) -> Html:
         f'<div style="font-size:13px;opacity:.85;text-transform:uppercase;letter-spacing:.06em">'
         f"{esc(title or 'Production readiness')}</div>"
         f'<div style="display:flex;align-items:baseline;gap:28px;flex-wrap:wrap">'
-        f'<div style="font-size:42px;font-weight:800;letter-spacing:.02em">{esc(verdict)}</div>'
+        f'<div style="font-size:42px;font-weight:800;letter-spacing:.02em">'
+        f"{esc(result.verdict_text)}</div>"
         f'<div style="font-size:22px">score <b>{result.score}</b>/100</div></div>'
         f'<div style="font-size:15px;margin:2px 0 10px 0">'
         f"<b>{esc(result.target.suffix)}</b> against <b>{esc(baseline)}</b> · "
         f"{esc(result.target.region)} · fail on <b>{esc(result.fail_on.value)}</b> · "
         f"generated {esc(result.generated_at)}</div>"
+        f'<div style="font-size:13.5px;margin:0 0 8px 0">{esc(result.accounts_text)}</div>'
         f"<div>{counts}</div>"
         f'<div style="font-size:13.5px;opacity:.95;margin-top:4px">{" · ".join(facts)}</div>'
-        f'<div style="font-size:13.5px;opacity:.9;margin-top:2px">{why}</div></div>'
+        + (
+            '<div style="font-size:13.5px;font-weight:600;margin-top:4px">'
+            + " · ".join(history)
+            + "</div>"
+            if history
+            else ""
+        )
+        + f'<div style="font-size:13.5px;opacity:.9;margin-top:2px">{why}</div></div>'
         + contents(result)
     )
 
@@ -97,12 +114,17 @@ def contents(result: AuditResult) -> str:
     def count(n: int) -> str:
         return f" <b>({n})</b>" if n else ""
 
-    links = [_link("Blocking-findings", "Blocking findings") + count(len(result.blocking))]
+    links = [
+        _link("Blocking-findings", "Blocking findings") + count(len(result.blocking)),
+        _link("All-findings", "All findings") + count(len(result.findings)),
+    ]
     for sec in SECTIONS:
         found = [f for f in section_findings(result, sec.key) if f.severity is not Severity.INFO]
         links.append(_link(sec.anchor, sec.heading) + count(len(found)))
     unread = sum(1 for c in result.coverage if c.status != "ok") + len(result.not_evaluated)
     links.append(_link("Coverage", "Coverage") + count(unread))
+    links.append(_link("Suppressed-by-policy", "Suppressed") + count(len(result.suppressed)))
+    links.append(_link("Trend", "Trend"))
     return (
         f'<div style="font-family:{FONT};font-size:13px;color:#4b5563;margin:0 0 14px 2px">'
         f'Jump to: {" · ".join(links)} <span style="color:#6b7280">'

@@ -19,8 +19,16 @@ from typing import Any
 
 from paymentaudit.compare import PairDiff, strip_later
 from paymentaudit.errors import InputError
-from paymentaudit.findings.result import FINDINGS_SCHEMA, AuditResult, outcome_from_dict
+from paymentaudit.findings.problems import Suppressed
+from paymentaudit.findings.result import (
+    FINDINGS_SCHEMA,
+    FINDINGS_SCHEMA_V1,
+    MODE_ALL,
+    AuditResult,
+    outcome_from_dict,
+)
 from paymentaudit.model import Finding, NotCompared, ResourceKey, Severity
+from paymentaudit.policy import Matcher
 from paymentaudit.snapshots import Snapshot
 from paymentaudit.snapshots import load as load_snapshot
 
@@ -28,7 +36,7 @@ FINDINGS = "findings.json"
 SNAPSHOTS = "snapshots"
 COMPARED = "compared.json"
 COMPARED_SCHEMA = "paymentaudit/compared/v1"
-SCHEMAS = (FINDINGS_SCHEMA,)
+SCHEMAS = (FINDINGS_SCHEMA, FINDINGS_SCHEMA_V1)
 
 
 def snapshot_path(directory: Path, suffix: str) -> Path:
@@ -108,12 +116,26 @@ def load(directory: str | os.PathLike[str]) -> AuditResult:
         fail_on=Severity(doc["fail_on"]),
         normalized=normalized,
         desired=desired,
-        ignored=int(doc.get("ignored", 0)),
+        suppressed=[_suppressed(s) for s in doc.get("suppressed", [])],
+        unused_ignores=[
+            Matcher(u.get("patterns", {}), u.get("reason", ""), u.get("entry", ""))
+            for u in doc.get("unused_ignores", [])
+        ],
+        previous=doc.get("previous"),
+        fixed=[Finding.from_dict(f) for f in doc.get("fixed", [])],
+        mode=doc.get("mode", MODE_ALL),
+        trend=list(doc.get("trend", [])),
         sources=doc.get("sources", {}),
         generated_at=doc.get("generated_at", ""),
         not_compared=[NotCompared(**n) for n in doc.get("not_compared", [])],
         unpaired=[ResourceKey(u["resource_type"], u["resource"]) for u in doc.get("unpaired", [])],
     )
+
+
+def _suppressed(data: dict[str, Any]) -> Suppressed:
+    """A suppressed finding as saved (the entry that matched and its reason)."""
+    matcher = Matcher({}, data.get("reason", ""), data.get("entry", ""))
+    return Suppressed(Finding.from_dict(data["finding"]), matcher)
 
 
 def _legacy_outcomes(target: Snapshot, doc: dict[str, Any]) -> list[Any]:

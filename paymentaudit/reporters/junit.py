@@ -6,7 +6,12 @@ Test cases:
   its findings is at or above --fail-on, skipped when it could not be evaluated;
 * ``parity <type> <resource>`` for each resource pair compared between baseline and target;
 * ``drift <type> <resource>`` for each resource of the desired state (with --desired/--synth);
-* ``coverage <service>``: an error when the service could not be read.
+* ``coverage <service>``: an error when the service could not be read;
+* ``suppressed <check> <resource>``: skipped, with the policy entry's reason, for each finding
+  an ``[[ignore]]`` entry waived.
+
+A finding is one problem: it joins the case of its primary part (the rule's check when a rule
+failed) and lists every part of its evidence. With ``--fail-on-new`` only new findings fail.
 
 Findings below --fail-on are listed in the test case's system-out; a finding that fits no
 test case gets one of its own, so every blocking finding is a failure somewhere.
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from paymentaudit.atomic import atomic_file
+from paymentaudit.findings.problems import evidence_lines
 from paymentaudit.findings.result import AuditResult
 from paymentaudit.model import Finding, Kind, Status
 from paymentaudit.services import SERVICE_NAMES
@@ -55,8 +61,13 @@ def _finding_text(f: Finding) -> str:
     if f.kind is not Kind.POLICY or f.expected is not None or f.actual is not None:
         lines.append(f"  expected: {_json(f.expected)}")
         lines.append(f"  actual: {_json(f.actual)}")
+    if len(f.parts) > 1:
+        lines.append("  evidence:")
+        lines.extend(f"    - {line}" for line in evidence_lines(f))
     if f.remediation:
         lines.append(f"  remediation: {f.remediation}")
+    if f.baseline_state is not None:
+        lines.append(f"  since the previous report: {f.baseline_state}")
     lines.append(f"  finding id: {f.id}")
     return "\n".join(lines)
 
@@ -143,6 +154,15 @@ def build_cases(result: AuditResult) -> list[Case]:
                 name = f"{f.check} {f.resource}".strip()
             cases[wanted] = Case(f.service or service_of(f.resource_type, f.resource), name)
         cases[wanted].findings.append(f)
+    for waived in result.suppressed:
+        f = waived.finding
+        case = Case(
+            f.service or service_of(f.resource_type, f.resource),
+            f"suppressed {f.check} {f.resource}".strip(),
+        )
+        case.skipped = f"suppressed by policy ({waived.matcher.entry}): {waived.matcher.reason}"
+        case.notes.append(_finding_text(f))
+        cases[("suppressed", f.id)] = case
     return list(cases.values())
 
 
@@ -158,10 +178,11 @@ def document(result: AuditResult) -> ET.Element:
     baseline = result.baseline.suffix if result.baseline else "-"
     root = ET.Element(
         "testsuites",
-        name=f"paymentaudit {result.target.suffix} against {baseline}: {result.verdict} "
+        name=f"paymentaudit {result.target.suffix} against {baseline}: {result.verdict_text} "
         f"(score {result.score}/100, fail on {result.fail_on.value})",
     )
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    blocking_ids = {f.id for f in result.blocking}
     for service in _suite_order(result, cases):
         members = [c for c in cases if c.service == service]
         suite = ET.SubElement(
@@ -180,8 +201,8 @@ def document(result: AuditResult) -> ET.Element:
             element = ET.SubElement(
                 suite, "testcase", classname=case.classname, name=case.name, time="0"
             )
-            blocking = [f for f in case.findings if f.severity.at_least(result.fail_on)]
-            others = [f for f in case.findings if not f.severity.at_least(result.fail_on)]
+            blocking = [f for f in case.findings if f.id in blocking_ids]
+            others = [f for f in case.findings if f.id not in blocking_ids]
             if blocking:
                 counts["failures"] += 1
                 worst = blocking[0].severity.value

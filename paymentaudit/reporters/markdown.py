@@ -9,7 +9,8 @@ from pathlib import Path
 
 from paymentaudit.atomic import atomic_file
 from paymentaudit.findings.result import INCOMPLETE, NOT_READY, READY, AuditResult
-from paymentaudit.model import Severity
+from paymentaudit.findings.runs import since_line
+from paymentaudit.model import Finding, Severity
 
 SUMMARY = "summary.md"
 # A PR comment holds 65536 characters: keep the table well below that.
@@ -33,14 +34,19 @@ def render(result: AuditResult) -> str:
     baseline = result.baseline.suffix if result.baseline else "-"
     verdict = result.verdict
     lines = [
-        f"## {ICONS.get(verdict, '')} paymentaudit: {cell(result.target.suffix)} is {verdict}",
+        f"## {ICONS.get(verdict, '')} paymentaudit: {cell(result.target.suffix)} is "
+        f"{cell(result.verdict_text)}",
         "",
         f"score **{result.score}/100** · target `{result.target.suffix}` "
         f"against baseline `{baseline}` · region `{result.target.region}` · "
         f"fail on **{result.fail_on.value}** · generated {result.generated_at}",
         "",
+        cell(result.accounts_text),
+        "",
         _coverage_line(result),
         "",
+        *([f"**{cell(since_line(result))}**", ""] if result.previous is not None else []),
+        *([f"**{cell(result.suppressed_text)}**", ""] if result.suppressed else []),
         "| " + " | ".join(s.value for s in Severity) + " |",
         "|" + "---:|" * len(Severity),
         "| " + " | ".join(str(n) for n in result.counts.values()) + " |",
@@ -55,18 +61,37 @@ def render(result: AuditResult) -> str:
             "|---|---|---|---|---|---|",
         ]
         for f in blocking[:MAX_ROWS]:
-            resource = f"{f.resource_type} {f.resource}"
-            check = f.check if f.kind.value == f.check else f"{f.kind.value} {f.check}"
-            lines.append(
-                f"| {cell(f.severity.value)} | {cell(f.service)} | {cell(resource)} | "
-                f"{cell(check)} | {cell(f.message)} | {cell(f.remediation, 200)} |"
-            )
+            lines.append(_row(f))
         if len(blocking) > MAX_ROWS:
             lines.append("")
             lines.append(f"… and {len(blocking) - MAX_ROWS} more in findings.json.")
         lines.append("")
     else:
         lines += [f"No finding at or above {result.fail_on.value}.", ""]
+    if result.suppressed:
+        lines += [
+            f"### Suppressed by policy ({len(result.suppressed)})",
+            "",
+            "| entry | reason | severity | resource | check | finding |",
+            "|---|---|---|---|---|---|",
+        ]
+        for waived in result.suppressed[:MAX_ROWS]:
+            f = waived.finding
+            lines.append(
+                f"| `{waived.matcher.entry}` | {cell(waived.matcher.reason)} | "
+                f"{cell(f.severity.value)} | {cell(f'{f.resource_type} {f.resource}')} | "
+                f"{cell(_check(f))} | {cell(f.message)} |"
+            )
+        if len(result.suppressed) > MAX_ROWS:
+            lines += ["", f"… and {len(result.suppressed) - MAX_ROWS} more in findings.json."]
+        lines.append("")
+    if result.unused_ignores:
+        lines += ["### Unused waivers", ""]
+        lines += [
+            f"- `{m.entry}` ({cell(m.reason)}) matched no finding: remove it or fix it"
+            for m in result.unused_ignores
+        ]
+        lines.append("")
     unread = [c for c in result.coverage if c.status != "ok"]
     if unread or result.not_evaluated:
         lines += ["### Not read or not evaluated", ""]
@@ -84,6 +109,26 @@ def render(result: AuditResult) -> str:
         "`snapshots/`, `findings.sarif` and `junit.xml`."
     )
     return "\n".join(lines) + "\n"
+
+
+def _check(f: Finding) -> str:
+    return f.check if f.kind.value == f.check else f"{f.kind.value} {f.check}"
+
+
+def _row(f: Finding) -> str:
+    """A blocking finding's table row; its state since the previous report when known."""
+    state = f" ({f.baseline_state})" if f.baseline_state is not None else ""
+    return (
+        f"| {cell(f.severity.value + state)} | {cell(f.service)} | "
+        f"{cell(f'{f.resource_type} {f.resource}')} | {cell(_check(f))} | "
+        f"{cell(_message(f))} | {cell(f.remediation, 200)} |"
+    )
+
+
+def _message(f: Finding) -> str:
+    """The message, and how many more parts of evidence back it."""
+    more = len(f.parts) - 1
+    return f.message + (f" (+{more} more evidence in findings.json)" if more else "")
 
 
 def _coverage_line(result: AuditResult) -> str:

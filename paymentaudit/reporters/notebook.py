@@ -177,11 +177,26 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# The lab template without what it loads from the network (require.js and MathJax from a
+# CDN, which the report does not use): the page opens from a CI artifact with no network.
+OFFLINE_TEMPLATE = "paymentaudit-offline.html.j2"
+OFFLINE_TEMPLATE_SOURCE = (
+    "{%- extends 'index.html.j2' -%}"
+    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}"
+)
+
+
 def to_html(nb: Any, title: str) -> str:
-    """The executed notebook as standalone HTML, without code cells or prompts."""
+    """The executed notebook as standalone HTML, without code cells or prompts, and without
+    anything fetched from the network."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
+        template_name="lab",
+        template_file=OFFLINE_TEMPLATE,
+        extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE})],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

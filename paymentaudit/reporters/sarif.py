@@ -7,6 +7,7 @@ from typing import Any
 
 from paymentaudit import rules as rule_registry
 from paymentaudit.atomic import write_json_atomic
+from paymentaudit.findings.problems import evidence_lines
 from paymentaudit.findings.result import AuditResult
 from paymentaudit.findings.severity import DEFAULT_REMEDIATION
 from paymentaudit.model import Finding, Kind, Severity
@@ -18,6 +19,7 @@ SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "paymentauditFindingId/v1"
+ABSENT = "absent"  # SARIF's baselineState for a result of the previous run that is gone
 
 LEVELS = {
     Severity.CRITICAL: "error",
@@ -122,8 +124,16 @@ def rule_descriptors() -> list[dict[str, Any]]:
     return out
 
 
-def _location(finding: Finding, root: Path | None) -> dict[str, Any]:
-    where = locate.locate(finding.resource_type, finding.resource, finding.service, root=root)
+def _location(
+    finding: Finding,
+    root: Path | None,
+    resource_type: str | None = None,
+    resource: str | None = None,
+) -> dict[str, Any]:
+    """Where the construct of the finding's resource (or of a related one) is declared."""
+    resource_type = resource_type or finding.resource_type
+    resource = resource or finding.resource
+    where = locate.locate(resource_type, resource, finding.service, root=root)
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": where.path, "uriBaseId": SRCROOT},
@@ -131,8 +141,8 @@ def _location(finding: Finding, root: Path | None) -> dict[str, Any]:
         },
         "logicalLocations": [
             {
-                "name": finding.resource,
-                "fullyQualifiedName": f"{finding.resource_type}/{finding.resource}",
+                "name": resource,
+                "fullyQualifiedName": f"{resource_type}/{resource}",
                 "kind": "resource",
             }
         ],
@@ -142,18 +152,33 @@ def _location(finding: Finding, root: Path | None) -> dict[str, Any]:
     return location
 
 
-def _result(finding: Finding, index: dict[str, int], root: Path | None) -> dict[str, Any]:
+def _result(
+    finding: Finding, index: dict[str, int], root: Path | None, state: str | None = None
+) -> dict[str, Any]:
+    """One SARIF result per finding: its parts in the message and as related locations."""
     rid = rule_id(finding)
     text = f"{finding.resource_type} {finding.resource}: {finding.message}"
+    if len(finding.parts) > 1:
+        text += " Evidence: " + "; ".join(evidence_lines(finding)) + "."
     if finding.remediation:
         text += f" Remediation: {finding.remediation}"
-    return {
+    out: dict[str, Any] = {
         "ruleId": rid,
         "ruleIndex": index[rid],
         "level": LEVELS[finding.severity],
         "kind": "fail",
         "message": {"text": text},
         "locations": [_location(finding, root)],
+        "relatedLocations": [
+            {
+                "id": i,
+                **_location(finding, root, part.resource_type or None, part.resource or None),
+                "message": {"text": line},
+            }
+            for i, (part, line) in enumerate(
+                zip(finding.parts, evidence_lines(finding), strict=True)
+            )
+        ],
         "partialFingerprints": {FINGERPRINT: finding.id},
         "properties": {
             "severity": finding.severity.value,
@@ -167,8 +192,15 @@ def _result(finding: Finding, index: dict[str, int], root: Path | None) -> dict[
             "expected": finding.expected,
             "actual": finding.actual,
             "baselineValue": finding.baseline_value,
+            "evidence": [part.to_dict() for part in finding.parts],
         },
     }
+    state = state or (str(finding.baseline_state) if finding.baseline_state else None)
+    if state is not None:
+        out["baselineState"] = state
+    if state == ABSENT:  # fixed since the previous report: not a failure of this run
+        out.update(kind="pass", level="none")
+    return out
 
 
 def _notifications(result: AuditResult) -> list[dict[str, Any]]:
@@ -201,7 +233,7 @@ def document(result: AuditResult, root: str | Path | None = None) -> dict[str, A
     stack_present = locate.stack_root(root_path) is not None
     rules = rule_descriptors()
     index = {r["id"]: i for i, r in enumerate(rules)}
-    for f in result.findings:
+    for f in [*result.findings, *result.fixed]:
         rid = rule_id(f)
         if rid not in index:  # a rule no longer registered: describe it from the finding
             index[rid] = len(rules)
@@ -232,16 +264,21 @@ def document(result: AuditResult, root: str | Path | None = None) -> dict[str, A
                 "toolExecutionNotifications": _notifications(result),
             }
         ],
-        "results": [_result(f, index, root_path) for f in result.findings],
+        "results": [_result(f, index, root_path) for f in result.findings]
+        + [_result(f, index, root_path, ABSENT) for f in result.fixed],
         "properties": {
             "target": result.target.suffix,
             "baseline": baseline,
             "region": result.target.region,
             "verdict": result.verdict,
+            "verdictText": result.verdict_text,
+            "mode": result.mode,
             "score": result.score,
             "failOn": result.fail_on.value,
             "counts": result.counts,
             "stackSources": stack_present,
+            "suppressed": result.suppressed_by_reason(),
+            **({"states": result.states} if result.previous is not None else {}),
         },
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}

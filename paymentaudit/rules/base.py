@@ -198,13 +198,8 @@ class Rule:
                 "resource": res.logical_name,
                 "physical_id": res.physical_id,
             }
-        return Outcome(
-            rule=self.id,
-            status=status,
-            service=res.service if res else self.service,
-            **where,
-            **kw,
-        )
+        service = kw.pop("service", None) or (res.service if res else self.service)
+        return Outcome(rule=self.id, status=status, service=service, **where, **kw)
 
     def passed(self, res: Resource | None, path: str = "", **kw: Any) -> Outcome:
         """A passing outcome."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from paymentaudit.model import Resource, Severity
+from paymentaudit.model import UNREADABLE, Resource, Severity
 from paymentaudit.rules.base import NotEvaluated, Outcome, Rule, RuleContext, register
 
 
@@ -48,6 +48,21 @@ class AlarmRule(Rule):
             if a.config.get("namespace") == self.namespace
             and a.config.get("metric_name") == self.metric
         ]
+        # An alarm whose metric could not be read may be the one: "none found" is no evidence.
+        unread = [
+            a
+            for a in ctx.of_type("cloudwatch.alarm")
+            if {"namespace", "metric_name", *UNREADABLE} & set(a.errors)
+        ]
+        if not alarms and unread:
+            yield self.not_evaluated(
+                None,
+                f"the metric of alarm(s) {', '.join(a.logical_name for a in unread)} not readable",
+                resource_type="cloudwatch.alarm",
+                resource=self.alarm_name,
+                physical_id=f"{self.alarm_name}-{ctx.suffix}",
+            )
+            return
         if not alarms:
             yield self.failed(
                 None,
@@ -61,10 +76,17 @@ class AlarmRule(Rule):
             )
             return
         for alarm in alarms:
-            yield from self.check(alarm, ctx)
+            try:
+                yield from self.check(alarm, ctx)
+            except NotEvaluated as why:
+                yield self.not_evaluated(alarm, str(why))
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
-        cfg = resource.config
+        # Every attribute the rule reads must be known: an unknown one is never a failure.
+        cfg = {
+            path: ctx.attr(resource, path)
+            for path in ("threshold", "period", "evaluation_periods", "alarm_actions")
+        }
         problems: dict[str, tuple[Any, Any]] = {}
         threshold = cfg.get("threshold")
         if threshold is None or float(threshold) > self.max_threshold:

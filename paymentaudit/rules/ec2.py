@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from paymentaudit.model import Resource, Severity
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
+from paymentaudit.model import UNREADABLE, Resource, Severity
+from paymentaudit.rules.base import NotEvaluated, Outcome, Rule, RuleContext, register
 
 OPEN_SOURCES = ("0.0.0.0/0", "::/0")
 ALB_PUBLIC_PORTS = (80, 443)
@@ -139,12 +139,22 @@ class VpcEndpoints(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         found = set()
+        unknown = []  # endpoints that may be a missing one: their VPC, type or service unread
+        for endpoint in ctx.of_type("ec2.vpc_endpoint"):
+            if {"vpc_id", *UNREADABLE} & set(endpoint.errors):
+                unknown.append(endpoint)
         for endpoint in ctx.grouped("ec2.vpc_endpoint", "vpc_id").get(resource.physical_id, []):
+            if {"vpc_endpoint_type", "service_name"} & set(endpoint.errors):
+                unknown.append(endpoint)
+                continue
             if endpoint.config.get("vpc_endpoint_type") != "Gateway":
                 continue
             service = str(endpoint.config.get("service_name", "")).rsplit(".", 1)[-1]
             found.add(service)
         missing = sorted({"s3", "dynamodb"} - found)
+        if missing and unknown:
+            names = ", ".join(sorted(e.logical_name for e in unknown))
+            raise NotEvaluated(f"endpoint(s) {names} not readable")
         yield self.expect(
             resource,
             "vpc_endpoints",

@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from paymentaudit.model import Resource, Severity
-from paymentaudit.rules.base import Outcome, Rule, RuleContext, enabled_is_stricter, register
+from paymentaudit.rules.base import (
+    NotEvaluated,
+    Outcome,
+    Rule,
+    RuleContext,
+    enabled_is_stricter,
+    register,
+)
 
 DELETION_PROTECTION = "deletion_protection.enabled"
 
@@ -130,6 +137,8 @@ class AlbDeletionProtection(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         attrs = ctx.attr(resource, "attributes") or {}
+        if DELETION_PROTECTION not in attrs:  # ELBv2 returns it for every load balancer
+            raise NotEvaluated(f"{DELETION_PROTECTION} not in the load balancer's attributes")
         value = str(attrs.get(DELETION_PROTECTION, "false")).lower()
         yield self.expect(
             resource,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from paymentaudit.iam_policy import RESOURCE_TYPES
 from paymentaudit.model import Resource, Severity, canonical_json
 from paymentaudit.rules.base import Outcome, Rule, RuleContext, register
 
 # Actions that have no resource-level permissions and so may use Resource "*": the VPC
 # network-interface, X-Ray and CloudWatch-metrics actions, and ssm:DescribeParameters
-# (metadata only, never values), which the parameter migration needs.
+# (metadata only, never values), which the parameter migration needs; and the audit's own
+# list and describe reads that support only "*".
 RESOURCE_STAR_ALLOWED = frozenset(
     a.lower()
     for a in (
@@ -29,6 +31,9 @@ RESOURCE_STAR_ALLOWED = frozenset(
         "xray:GetSamplingStatisticSummaries",
         "cloudwatch:PutMetricData",
         "ssm:DescribeParameters",
+        # The audit's own reads AWS cannot scope (its role, payment-audit-readonly-<suffix>,
+        # carries them on "*" in a statement of their own).
+        *(action for action, kind in RESOURCE_TYPES.items() if kind is None),
     )
 )
 

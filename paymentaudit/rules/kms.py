@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from paymentaudit.model import Resource, Severity
 from paymentaudit.rules.base import (
     FlagRule,
+    Outcome,
     RuleContext,
     register,
 )
@@ -22,6 +23,12 @@ class KmsRotation(FlagRule):
     resource_types = ("kms.key",)
     attribute = "enable_key_rotation"
     failure = "automatic key rotation is off"
+
+    def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        # Whether the rule applies (a customer-managed symmetric key) must be known too.
+        ctx.attr(resource, "key_manager")
+        ctx.attr(resource, "key_spec")
+        yield from super().check(resource, ctx)
 
     def targets(self, ctx: RuleContext) -> Iterable[Resource]:
         # Customer-managed symmetric keys; a key whose metadata could not be read is kept

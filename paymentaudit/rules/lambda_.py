@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paymentaudit.model import Resource, Severity
+from paymentaudit.naming import logical_name
 from paymentaudit.rules.base import (
     FlagRule,
     Outcome,
@@ -96,19 +97,31 @@ class LambdaLogRetention(Rule):
     requires = ("lambda", "logs")
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        """The outcome is about the log group (the function's own, through its logging config):
+        the problem and its differences are the group's, so they are one finding."""
         name = log_group_name(resource)
         group = next(iter(ctx.grouped("logs.log_group", "physical_id").get(name, [])), None)
         if group is None:
-            yield self.failed(resource, "log_group", name, None, f"log group {name} does not exist")
+            yield self.failed(
+                None,
+                "",
+                "present, with retention set",
+                None,
+                f"log group {name} of {resource.logical_name} does not exist",
+                resource_type="logs.log_group",
+                resource=logical_name(name, ctx.suffix),
+                physical_id=name,
+                service="logs",
+            )
             return
-        days = group.config.get("retention_in_days")
+        days = ctx.attr(group, "retention_in_days")
         yield self.expect(
-            resource,
-            "log_group",
+            group,
+            "retention_in_days",
             days is not None,
             "retention set",
             days,
-            f"log group {name} keeps logs forever (no retention set)",
+            f"log group {name} of {resource.logical_name} keeps logs forever (no retention set)",
         )
 
     def governs_path(self, resource_type: str, path: str, resource: Resource | None = None) -> bool:

@@ -52,7 +52,7 @@ class RdsEncrypted(Rule):
             return
         key_ref = ctx.attr(resource, "kms_key_id")
         key = ctx.resolve(key_ref)
-        manager = key.config.get("key_manager") if key else None
+        manager = ctx.attr(key, "key_manager") if key else None
         yield self.expect(
             resource,
             "kms_key_id",
@@ -125,7 +125,7 @@ class RdsMultiAz(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         instances = cluster_instances(resource, ctx)
-        zones = sorted({str(i.config.get("availability_zone")) for i in instances})
+        zones = sorted({str(ctx.attr(i, "availability_zone")) for i in instances})
         yield self.expect(
             resource,
             "members",

@@ -40,7 +40,7 @@ class SecretKms(Rule):
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         key_ref = ctx.attr(resource, "kms_key_id")
         key = ctx.resolve(key_ref)
-        manager = key.config.get("key_manager") if key else None
+        manager = ctx.attr(key, "key_manager") if key else None
         yield self.expect(
             resource,
             "kms_key_id",

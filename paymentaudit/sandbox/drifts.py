@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from paymentaudit import platform
 from paymentaudit.model import Severity
 from paymentaudit.sandbox.provision import PRIMARY, REPLICA, Env
 
@@ -35,7 +36,7 @@ class Drift:
 
 def _pitr_off(env: Env) -> None:
     env.c("dynamodb").update_continuous_backups(
-        TableName=env.name("payment-sessions"),
+        TableName=env.name(platform.SESSIONS.name),
         PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False},
     )
 
@@ -46,8 +47,8 @@ def _rds_open(env: Env) -> None:
         IpPermissions=[
             {
                 "IpProtocol": "tcp",
-                "FromPort": 5432,
-                "ToPort": 5432,
+                "FromPort": platform.AURORA.port,
+                "ToPort": platform.AURORA.port,
                 "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary debug access"}],
             }
         ],
@@ -56,13 +57,14 @@ def _rds_open(env: Env) -> None:
 
 def _memory(env: Env) -> None:
     env.c("lambda").update_function_configuration(
-        FunctionName=env.name("payment-processor"), MemorySize=256
+        FunctionName=env.name(platform.PROCESSOR.name), MemorySize=256
     )
 
 
 def _cpu_threshold(env: Env) -> None:
     cw = env.c("cloudwatch")
-    alarm = cw.describe_alarms(AlarmNames=[env.name("payment-rds-cpu-high")])["MetricAlarms"][0]
+    name = env.name(platform.RDS_CPU_ALARM.name)
+    alarm = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
     keep = [
         "AlarmName",
         "AlarmDescription",
@@ -80,16 +82,16 @@ def _cpu_threshold(env: Env) -> None:
 
 
 def _log_retention(env: Env) -> None:
-    env.c("logs").delete_retention_policy(logGroupName=env.name("/aws/lambda/payment-processor"))
+    env.c("logs").delete_retention_policy(logGroupName=env.name(platform.PROCESSOR.log_group))
 
 
 def _replica_rotation(env: Env) -> None:
-    env.c("kms", REPLICA).disable_key_rotation(KeyId=env.ids["payment-replica-cmk"])
+    env.c("kms", REPLICA).disable_key_rotation(KeyId=env.ids[platform.REPLICA_KEY.name])
 
 
 def _max_amount(env: Env) -> None:
     env.c("ssm", PRIMARY).put_parameter(
-        Name=f"/{env.environment}/app/max-payment-amount",
+        Name=env.param("app/max-payment-amount"),
         Value="100000",
         Type="String",
         Overwrite=True,
@@ -144,7 +146,11 @@ DRIFTS: tuple[Drift, ...] = (
         _log_retention,
         (
             Expect(
-                "policy", "LAMBDA-LOG-RETENTION", "payment-processor", "log_group", Severity.MEDIUM
+                "policy",
+                "LAMBDA-LOG-RETENTION",
+                "/aws/lambda/payment-processor",
+                "retention_in_days",
+                Severity.MEDIUM,
             ),
             Expect(
                 "parity",

@@ -69,6 +69,49 @@ class Placement:
         return self.choose(logical_name) if self.choose else self.sections[0]
 
 
+# (suffix, SSM path) of one environment -> IAM name patterns (``*`` and ``?`` wildcards).
+NamePatterns = Callable[[str, str], tuple[str, ...]]
+# (suffix, SSM path, partition) of one environment -> an IAM condition with one operator and
+# one key, e.g. {"ForAnyValue:StringLike": {"kms:ResourceAliases": ["alias/*-dev"]}}.
+ConditionBuilder = Callable[[str, str, str], dict[str, dict[str, list[str]]]]
+
+
+def suffixed(suffix: str, ssm_path: str) -> tuple[str, ...]:
+    """The stack's naming: every name of an environment ends with ``-<suffix>``."""
+    return (f"*-{suffix}",)
+
+
+def any_name(suffix: str, ssm_path: str) -> tuple[str, ...]:
+    """Any name of the type: for resources the audit reaches by reference, whose names do not
+    follow the naming (an attached IAM policy, a VPC id)."""
+    return ("*",)
+
+
+@dataclass(frozen=True)
+class IamScope:
+    """How an IAM policy names one resource type of a service (the scoped ``iam-policy``).
+
+    ``arn`` is the type's ARN format from AWS's Service Authorization Reference, with the
+    fields ``{partition}``, ``{region}``, ``{account}`` and ``{name}`` (the policy writes ``*``
+    for region and account). ``names`` gives the name patterns of one environment's resources;
+    a call that enumerates the account is authorized against the whole type (``{name}`` = ``*``)
+    whatever they say. ``condition``, when set, is a condition the resource must meet too (one
+    operator, one key: the environments' values are joined into one list). ``label`` tells
+    apart several scopes of one type in the statement ids.
+    """
+
+    arn: str
+    names: NamePatterns = suffixed
+    condition: ConditionBuilder | None = None
+    label: str = ""
+
+    def resource(
+        self, name: str, partition: str = "aws", region: str = "*", account: str = "*"
+    ) -> str:
+        """The ARN (or ARN pattern) of one name."""
+        return self.arn.format(partition=partition, region=region, account=account, name=name)
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """Everything the audit knows about one AWS service."""
@@ -86,6 +129,9 @@ class ServiceSpec:
     aws_created: AwsCreated | None = None
     # resource type -> attribute path globs the embedded sandbox (moto) cannot hold
     sandbox_gaps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # IAM resource type (the Service Authorization Reference's name: "table", "Secret") -> how
+    # the scoped IAM policy names the environments' resources of that type (one or more scopes)
+    iam: Mapping[str, tuple[IamScope, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.section is None) == (self.placement is None):

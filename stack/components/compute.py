@@ -8,30 +8,10 @@ from pathlib import Path
 
 import cdk
 from config import PRIMARY_REGION, StackConfig
-from policies import allow, assume_role, document
+from policies import assume_role, render
 
 from components.network import Network
-
-RUNTIME = "python3.12"
-ARCHITECTURE = "x86_64"
-PROCESSOR_RESERVED_CONCURRENCY = 50
-MIGRATION_RESERVED_CONCURRENCY = 1
-
-# Only these may use Resource "*": they do not support resource-level permissions for VPC ENIs
-# (Describe*) or at all (X-Ray), and the Lambda service needs them for VPC attachment.
-ENI_ACTIONS = [
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:UnassignPrivateIpAddresses",
-]
-XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
-# The migration lists parameters with DescribeParameters (metadata, never values), which has no
-# resource-level permissions: the one other action on Resource "*".
-SSM_LIST_ACTIONS = ["ssm:DescribeParameters"]
-SSM_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
-SSM_WRITE_ACTIONS = ["ssm:PutParameter"]
+from paymentaudit import platform
 
 
 @dataclass
@@ -58,11 +38,6 @@ def stage_lambda_source(source: Path, outdir: Path) -> Path:
         shutil.rmtree(staged)
     shutil.copytree(source, staged, ignore=PACKAGE_IGNORE)
     return staged
-
-
-def _ssm_arns(account_id: str, path: str, *, include_path: bool) -> list[str]:
-    base = f"arn:aws:ssm:{PRIMARY_REGION}:{account_id}:parameter{path}"
-    return [base, f"{base}/*"] if include_path else [f"{base}/*"]
 
 
 def build(
@@ -94,55 +69,26 @@ def build(
         kms_key_id=key.arn,
     )
 
+    role_spec = platform.LAMBDA_ROLE
     role = cdk.IamRole(
         scope,
         "lambda_role",
         name=cfg.name("payment-lambda-role"),
-        assume_role_policy=assume_role("lambda.amazonaws.com"),
+        assume_role_policy=assume_role(role_spec.service, account_id if role_spec.scoped else None),
     )
-    read_paths = _ssm_arns(account_id, "/dev", include_path=True)
-    if cfg.environment != "dev":
-        read_paths += _ssm_arns(account_id, f"/{cfg.environment}", include_path=True)
     role_policy = cdk.IamRolePolicy(
         scope,
         "lambda_role_policy",
         name=cfg.name("payment-lambda-policy"),
         role=role.id,
-        policy=document(
-            allow(
-                "SessionTableItems",
-                ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                [table.arn, f"{table.arn}/index/*"],
-            ),
-            allow(
-                "AuditObjects",
-                ["s3:GetObject", "s3:PutObject"],
-                [f"{audit_bucket.arn}/*"],
-            ),
-            allow(
-                "UseTheCmk",
-                ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
-                [key.arn],
-            ),
-            allow("ReadParameters", SSM_READ_ACTIONS, read_paths),
-            allow(
-                "WriteEnvironmentParameters",
-                SSM_WRITE_ACTIONS,
-                _ssm_arns(account_id, f"/{cfg.environment}", include_path=False),
-            ),
-            allow(
-                "WriteOwnLogs",
-                ["logs:CreateLogStream", "logs:PutLogEvents"],
-                [
-                    processor_logs.arn,
-                    f"{processor_logs.arn}:*",
-                    migration_logs.arn,
-                    f"{migration_logs.arn}:*",
-                ],
-            ),
-            allow("ListParameterMetadata", SSM_LIST_ACTIONS, ["*"]),
-            allow("VpcNetworkInterfaces", ENI_ACTIONS, ["*"]),
-            allow("XRayTracing", XRAY_ACTIONS, ["*"]),
+        policy=render(
+            platform.lambda_statements(cfg.environment),
+            table_arn=table.arn,
+            bucket_arn=audit_bucket.arn,
+            key_arn=key.arn,
+            parameter_arn=f"arn:aws:ssm:{PRIMARY_REGION}:{account_id}:parameter",
+            processor_log_group_arn=processor_logs.arn,
+            migration_log_group_arn=migration_logs.arn,
         ),
     )
 
@@ -150,79 +96,74 @@ def build(
         "subnet_ids": network.subnet_ids,
         "security_group_ids": [network.lambda_sg.id],
     }
+    # Filled into the functions' environment templates (platform.Function.variables).
+    refs = {
+        "table_name": table.name,
+        "bucket_name": audit_bucket.bucket,
+        "key_arn": key.arn,
+        "log_level": cfg.log_level,
+        "environment": cfg.environment,
+    }
+    spec = platform.PROCESSOR
     processor = cdk.LambdaFunction(
         scope,
         "processor_function",
         function_name=cfg.name("payment-processor"),
-        description="Validates payments, stores them in DynamoDB and audits them to S3",
+        description=spec.description,
         role=role.arn,
-        runtime=RUNTIME,
-        handler="payment_processor.handler",
-        architectures=[ARCHITECTURE],
+        runtime=platform.RUNTIME,
+        handler=spec.handler,
+        architectures=[platform.ARCHITECTURE],
         filename=code.path,
         source_code_hash=code.asset_hash,
-        memory_size=512,
-        timeout=30,
-        reserved_concurrent_executions=PROCESSOR_RESERVED_CONCURRENCY,
-        publish=True,
+        memory_size=spec.memory_size,
+        timeout=spec.timeout,
+        reserved_concurrent_executions=spec.reserved_concurrency,
+        publish=spec.publish,
         kms_key_arn=key.arn,
-        tracing_config={"mode": "Active"},
+        tracing_config={"mode": platform.TRACING_MODE},
         vpc_config=vpc_config,
-        environment={
-            "variables": {
-                "TABLE_NAME": table.name,
-                "AUDIT_BUCKET": audit_bucket.bucket,
-                "AUDIT_KMS_KEY_ARN": key.arn,
-                "MAX_PAYMENT_AMOUNT": "10000",
-                "ALLOWED_CURRENCIES": "USD,EUR,GBP",
-                # The currency of a direct invocation's payment that names none (the runbook).
-                "DEFAULT_CURRENCY": "USD",
-                "LOG_LEVEL": cfg.log_level,
-            }
-        },
+        environment={"variables": spec.environment(**refs)},
         depends_on=[processor_logs, role_policy],
     )
+    spec = platform.MIGRATION
     migration = cdk.LambdaFunction(
         scope,
         "migration_function",
         function_name=cfg.name("parameter-migration"),
-        description="Copies SSM parameters from /dev to this environment's path",
+        description=spec.description,
         role=role.arn,
-        runtime=RUNTIME,
-        handler="parameter_migration.handler",
-        architectures=[ARCHITECTURE],
+        runtime=platform.RUNTIME,
+        handler=spec.handler,
+        architectures=[platform.ARCHITECTURE],
         filename=code.path,
         source_code_hash=code.asset_hash,
-        memory_size=256,
-        timeout=300,
-        reserved_concurrent_executions=MIGRATION_RESERVED_CONCURRENCY,
+        memory_size=spec.memory_size,
+        timeout=spec.timeout,
+        reserved_concurrent_executions=spec.reserved_concurrency,
+        publish=spec.publish or None,
         kms_key_arn=key.arn,
-        tracing_config={"mode": "Active"},
+        tracing_config={"mode": platform.TRACING_MODE},
         vpc_config=vpc_config,
-        environment={
-            "variables": {
-                "SOURCE_PATH": "/dev",
-                "TARGET_PATH": f"/{cfg.environment}",
-                "LOG_LEVEL": cfg.log_level,
-            }
-        },
+        environment={"variables": spec.environment(**refs)},
         depends_on=[migration_logs, role_policy],
     )
 
     # Both aliases start on the same published version; the ALB listener weights pick the live one.
+    blue_spec, green_spec = platform.ALIASES
     blue = cdk.LambdaAlias(
         scope,
         "processor_blue_alias",
-        name="blue",
-        description="Blue slot of the payment processor",
+        name=blue_spec.name,
+        description=blue_spec.description,
         function_name=processor.function_name,
         function_version=processor.version,
     )
     green = cdk.LambdaAlias(
         scope,
         "processor_green_alias",
-        name="green",
-        description="Green slot of the payment processor",
+        name=green_spec.name,
+        description=green_spec.description,
         function_name=processor.function_name,
         function_version=processor.version,
     )

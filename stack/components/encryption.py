@@ -5,57 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cdk
-from config import PRIMARY_REGION, REPLICA_REGION, StackConfig
+from config import PRIMARY_REGION, StackConfig
 from policies import Statement, document
 
-# Explicit key-administration and usage actions for the account root (which delegates to IAM):
-# no "kms:*", so every policy document in the stack is free of service-wide wildcards.
-ROOT_KEY_ACTIONS = [
-    "kms:CancelKeyDeletion",
-    "kms:CreateAlias",
-    "kms:CreateGrant",
-    "kms:Decrypt",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:DisableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKey",
-    "kms:EnableKeyRotation",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListAliases",
-    "kms:ListGrants",
-    "kms:ListKeyPolicies",
-    "kms:ListKeyRotations",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:RetireGrant",
-    "kms:RevokeGrant",
-    "kms:RotateKeyOnDemand",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:UpdateAlias",
-    "kms:UpdateKeyDescription",
-]
-LOGS_KEY_ACTIONS = [
-    "kms:Decrypt",
-    "kms:DescribeKey",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-]
-# Where the stack's log groups live: /aws/lambda/<function> and the VPC flow logs.
-LOG_GROUP_PATHS = ("/aws/lambda/", "/aws/vpc/flow-logs/")
-# SNS encrypts/decrypts topic messages; CloudWatch alarms publish to the encrypted topic.
-PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+from paymentaudit import platform
 
 
 @dataclass
@@ -74,7 +27,7 @@ def log_group_arn_patterns(cfg: StackConfig, account_id: str) -> list[str]:
     the modules that create the log groups (the audit library locates them there).
     """
     prefix = f"arn:aws:logs:{PRIMARY_REGION}:{account_id}:log-group:"
-    return [f"{prefix}{path}*-{cfg.suffix}" for path in LOG_GROUP_PATHS]
+    return [f"{prefix}{path}*-{cfg.suffix}" for path in platform.LOG_GROUP_PATHS]
 
 
 def _root_statement(account_id: str) -> Statement:
@@ -82,7 +35,7 @@ def _root_statement(account_id: str) -> Statement:
         "Sid": "AccountRootAdministersAndDelegatesToIam",
         "Effect": "Allow",
         "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-        "Action": ROOT_KEY_ACTIONS,
+        "Action": list(platform.KMS_ROOT_ACTIONS),
         "Resource": "*",
     }
 
@@ -94,7 +47,7 @@ def _primary_key_policy(cfg: StackConfig, account_id: str) -> str:
             "Sid": "CloudWatchLogsUseForPaymentLogGroups",
             "Effect": "Allow",
             "Principal": {"Service": f"logs.{PRIMARY_REGION}.amazonaws.com"},
-            "Action": LOGS_KEY_ACTIONS,
+            "Action": list(platform.KMS_LOGS_ACTIONS),
             "Resource": "*",
             "Condition": {
                 "ArnLike": {
@@ -105,8 +58,8 @@ def _primary_key_policy(cfg: StackConfig, account_id: str) -> str:
         {
             "Sid": "SnsAndCloudWatchAlarmsUseForAlarmTopic",
             "Effect": "Allow",
-            "Principal": {"Service": ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]},
-            "Action": PUBLISHER_KEY_ACTIONS,
+            "Principal": {"Service": list(platform.KMS_PUBLISHER_SERVICES)},
+            "Action": list(platform.KMS_PUBLISHER_ACTIONS),
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         },
@@ -118,11 +71,12 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, replica: cdk.AwsProvider)
     identity = cdk.DataAwsCallerIdentity(scope, "current")
     account_id = identity.account_id
 
+    spec, replica_spec = platform.PRIMARY_KEY, platform.REPLICA_KEY
     key = cdk.KmsKey(
         scope,
         "cmk",
-        description=f"payment {cfg.environment} CMK ({cfg.suffix})",
-        enable_key_rotation=True,
+        description=spec.description.format(environment=cfg.environment, suffix=cfg.suffix),
+        enable_key_rotation=spec.rotation,
         deletion_window_in_days=cfg.kms_deletion_window_days,
         policy=_primary_key_policy(cfg, account_id),
         tags={"Name": cfg.name("payment-cmk")},
@@ -133,8 +87,8 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, replica: cdk.AwsProvider)
         scope,
         "replica_cmk",
         provider=replica,
-        description=f"payment {cfg.environment} replica CMK ({cfg.suffix}, {REPLICA_REGION})",
-        enable_key_rotation=True,
+        description=replica_spec.description.format(environment=cfg.environment, suffix=cfg.suffix),
+        enable_key_rotation=replica_spec.rotation,
         deletion_window_in_days=cfg.kms_deletion_window_days,
         policy=document(_root_statement(account_id)),
         tags={"Name": cfg.name("payment-replica-cmk")},

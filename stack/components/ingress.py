@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import cdk
-from config import VPC_CIDR, StackConfig
+from config import StackConfig
 
 from components.compute import Compute
-from components.network import Network, sg_rule
+from components.network import Network, sg_rules
+from paymentaudit import platform
 
-# (target group name base, alias attribute of Compute, listener weight)
+# Target group name bases: their alias and listener weight are platform.target_group(<base>).
 TARGET_GROUPS = (
-    ("payment-blue", "blue", 100),
-    ("payment-green", "green", 0),
+    "payment-blue",
+    "payment-green",
 )
 
 
@@ -32,57 +33,58 @@ def build(
     scope: cdk.TerraformStack, cfg: StackConfig, network: Network, compute: Compute
 ) -> Ingress:
     """Create the ALB, its security group, target groups, attachments and listener."""
+    spec = platform.ALB
     alb_sg = cdk.SecurityGroup(
         scope,
         "alb_sg",
         name=cfg.name("payment-alb-sg"),
-        description="Internal payment ALB: HTTP/HTTPS from the VPC only",
+        description=spec.security_group.description,
         vpc_id=network.vpc.id,
-        ingress=[
-            sg_rule("HTTP from the VPC", 80, cidr_blocks=[VPC_CIDR]),
-            sg_rule("HTTPS from the VPC", 443, cidr_blocks=[VPC_CIDR]),
-        ],
-        egress=[sg_rule("HTTPS to the VPC", 443, cidr_blocks=[VPC_CIDR], egress=True)],
+        ingress=sg_rules(spec.security_group.ingress),
+        egress=sg_rules(spec.security_group.egress, egress=True),
         tags={"Name": cfg.name("payment-alb-sg")},
     )
     alb = cdk.Lb(
         scope,
         "alb",
         name=cfg.name("payment-alb"),
-        internal=True,
-        load_balancer_type="application",
+        internal=spec.internal,
+        load_balancer_type=spec.type,
         security_groups=[alb_sg.id],
         subnets=network.subnet_ids,
         enable_deletion_protection=cfg.deletion_protection,
-        drop_invalid_header_fields=True,
+        drop_invalid_header_fields=spec.drop_invalid_header_fields,
     )
 
+    check = spec.health_check
     target_groups: dict[str, cdk.LbTargetGroup] = {}
     forward_targets: list[Any] = []
-    for tg_base, slot, weight in TARGET_GROUPS:
+    for tg_base in TARGET_GROUPS:
+        group = platform.target_group(tg_base)
+        slot = group.slot
         alias: cdk.LambdaAlias = getattr(compute, slot)
         target_group = cdk.LbTargetGroup(
             scope,
             f"{slot}_target_group",
             name=cfg.name(tg_base),
-            target_type="lambda",
+            target_type=spec.target_type,
             health_check={
-                "enabled": True,
-                "path": "/health",
-                "matcher": "200",
-                "interval": 35,
-                "timeout": 30,
-                "healthy_threshold": 3,
-                "unhealthy_threshold": 3,
+                "enabled": check.enabled,
+                "path": check.path,
+                "matcher": check.matcher,
+                "interval": check.interval,
+                "timeout": check.timeout,
+                "healthy_threshold": check.healthy_threshold,
+                "unhealthy_threshold": check.unhealthy_threshold,
             },
         )
         permission = cdk.LambdaPermission(
             scope,
             f"{slot}_alb_invoke_permission",
-            statement_id=f"AllowAlbInvoke-{slot}",
+            statement_id=spec.invoke_statement.format(slot=slot),
             action="lambda:InvokeFunction",
             function_name=compute.processor.function_name,
-            principal="elasticloadbalancing.amazonaws.com",
+            principal=spec.invoke_principal,
             qualifier=alias.name,
             source_arn=target_group.arn,
         )
@@ -95,22 +97,25 @@ def build(
         )
         target_groups[slot] = target_group
         forward_targets.append(
-            cdk.LbListenerDefaultActionForwardTargetGroup(arn=target_group.arn, weight=weight)
+            cdk.LbListenerDefaultActionForwardTargetGroup(arn=target_group.arn, weight=group.weight)
         )
 
-    # Cut-over from blue to green is one change of these two weights.
+    # Cut-over from blue to green is one change of the two weights (platform.ALB).
     listener = cdk.LbListener(
         scope,
         "http_listener",
         load_balancer_arn=alb.arn,
-        port=80,
-        protocol="HTTP",
+        port=spec.listener_port,
+        protocol=spec.listener_protocol,
         default_action=[
             cdk.LbListenerDefaultAction(
                 type="forward",
                 forward={
                     "target_group": forward_targets,
-                    "stickiness": {"enabled": False, "duration": 1},
+                    "stickiness": {
+                        "enabled": spec.stickiness,
+                        "duration": spec.stickiness_duration,
+                    },
                 },
             )
         ],

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import cdk
-from config import PRIMARY_REGION, VPC_CIDR, StackConfig
-from policies import allow, assume_role, document
+from config import StackConfig
+from policies import assume_role, render
 
-# (subnet Name base, route table Name base, availability zone, CIDR)
+from paymentaudit import platform
+
+# (subnet Name base, route table Name base): the settings of each are platform.subnet(<base>).
 PRIVATE_SUBNETS = (
-    ("payment-private-a", "payment-private-rt-a", "us-east-1a", "10.0.1.0/24"),
-    ("payment-private-b", "payment-private-rt-b", "us-east-1b", "10.0.2.0/24"),
-    ("payment-private-c", "payment-private-rt-c", "us-east-1c", "10.0.3.0/24"),
+    ("payment-private-a", "payment-private-rt-a"),
+    ("payment-private-b", "payment-private-rt-b"),
+    ("payment-private-c", "payment-private-rt-c"),
 )
 
 
@@ -21,16 +24,18 @@ def sg_rule(
     description: str,
     port: int,
     *,
+    protocol: str,
     cidr_blocks: list[str] | None = None,
     security_groups: list[str] | None = None,
     prefix_list_ids: list[str] | None = None,
     egress: bool = False,
 ) -> Any:
-    """One inline TCP security-group rule with every attribute explicit (no nulls in the JSON)."""
+    """One inline single-port security-group rule with every attribute explicit (no nulls in
+    the JSON)."""
     rule = cdk.SecurityGroupEgress if egress else cdk.SecurityGroupIngress
     return rule(
         description=description,
-        protocol="tcp",
+        protocol=protocol,
         from_port=port,
         to_port=port,
         cidr_blocks=cidr_blocks or [],
@@ -39,6 +44,27 @@ def sg_rule(
         security_groups=security_groups or [],
         self_attribute=False,
     )
+
+
+def sg_rules(
+    rules: tuple[platform.SgRule, ...],
+    *,
+    groups: Mapping[str, str] | None = None,
+    prefix_lists: list[str] | None = None,
+    egress: bool = False,
+) -> list[Any]:
+    """The inline rules of platform rule intents: a source is the VPC CIDR, the gateway
+    endpoints' prefix lists, or a security group (its id in ``groups``, by name base)."""
+    out = []
+    for r in rules:
+        if r.source == platform.FROM_VPC:
+            source: dict[str, list[str]] = {"cidr_blocks": [platform.VPC.cidr]}
+        elif r.source == platform.VIA_GATEWAY_ENDPOINTS:
+            source = {"prefix_list_ids": list(prefix_lists or [])}
+        else:
+            source = {"security_groups": [(groups or {})[r.source]]}
+        out.append(sg_rule(r.description, r.port, protocol=r.protocol, egress=egress, **source))
+    return out
 
 
 @dataclass
@@ -53,12 +79,13 @@ class Network:
 
 def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_id: str) -> Network:
     """Create the VPC and everything in it that is not owned by a workload component."""
+    spec = platform.VPC
     vpc = cdk.Vpc(
         scope,
         "vpc",
-        cidr_block=VPC_CIDR,
-        enable_dns_support=True,
-        enable_dns_hostnames=True,
+        cidr_block=spec.cidr,
+        enable_dns_support=spec.dns_support,
+        enable_dns_hostnames=spec.dns_hostnames,
         tags={"Name": cfg.name("payment-vpc", with_env=True)},
     )
     # The default security group denies everything: managed with no ingress and no egress rule.
@@ -72,15 +99,17 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_
     subnet_ids: list[str] = []
     subnet_ids_by_az: dict[str, str] = {}
     route_table_ids: list[str] = []
-    for subnet_base, rt_base, az, cidr in PRIVATE_SUBNETS:
+    for subnet_base, rt_base in PRIVATE_SUBNETS:
+        private = platform.subnet(subnet_base)
+        az = private.availability_zone
         letter = az[-1]
         subnet = cdk.Subnet(
             scope,
             f"private_subnet_{letter}",
             vpc_id=vpc.id,
             availability_zone=az,
-            cidr_block=cidr,
-            map_public_ip_on_launch=False,
+            cidr_block=private.cidr,
+            map_public_ip_on_launch=private.map_public_ip_on_launch,
             tags={"Name": cfg.name(subnet_base)},
         )
         route_table = cdk.RouteTable(
@@ -103,8 +132,8 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_
         scope,
         "s3_endpoint",
         vpc_id=vpc.id,
-        service_name=f"com.amazonaws.{PRIMARY_REGION}.s3",
-        vpc_endpoint_type="Gateway",
+        service_name=platform.S3_ENDPOINT.service_name,
+        vpc_endpoint_type=platform.S3_ENDPOINT.type,
         route_table_ids=route_table_ids,
         tags={"Name": cfg.name("payment-s3-endpoint")},
     )
@@ -112,8 +141,8 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_
         scope,
         "dynamodb_endpoint",
         vpc_id=vpc.id,
-        service_name=f"com.amazonaws.{PRIMARY_REGION}.dynamodb",
-        vpc_endpoint_type="Gateway",
+        service_name=platform.DYNAMODB_ENDPOINT.service_name,
+        vpc_endpoint_type=platform.DYNAMODB_ENDPOINT.type,
         route_table_ids=route_table_ids,
         tags={"Name": cfg.name("payment-dynamodb-endpoint")},
     )
@@ -122,47 +151,35 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_
         scope,
         "endpoint_sg",
         name=cfg.name("payment-endpoint-sg"),
-        description="Interface VPC endpoints: HTTPS from inside the VPC only",
+        description=platform.ENDPOINT_SG.description,
         vpc_id=vpc.id,
-        ingress=[sg_rule("HTTPS from the VPC", 443, cidr_blocks=[VPC_CIDR])],
-        egress=[],
+        ingress=sg_rules(platform.ENDPOINT_SG.ingress),
+        egress=sg_rules(platform.ENDPOINT_SG.egress, egress=True),
         tags={"Name": cfg.name("payment-endpoint-sg")},
     )
     # The migration Lambda reaches SSM through this endpoint: there is no NAT or internet gateway.
+    ssm = platform.SSM_ENDPOINT
     cdk.VpcEndpoint(
         scope,
         "ssm_endpoint",
         vpc_id=vpc.id,
-        service_name=f"com.amazonaws.{PRIMARY_REGION}.ssm",
-        vpc_endpoint_type="Interface",
-        private_dns_enabled=True,
+        service_name=ssm.service_name,
+        vpc_endpoint_type=ssm.type,
+        private_dns_enabled=ssm.private_dns,
         subnet_ids=subnet_ids,
         security_group_ids=[endpoint_sg.id],
         tags={"Name": cfg.name("payment-ssm-endpoint")},
     )
 
+    prefix_lists = [s3_endpoint.prefix_list_id, dynamodb_endpoint.prefix_list_id]
     lambda_sg = cdk.SecurityGroup(
         scope,
         "lambda_sg",
         name=cfg.name("payment-lambda-sg"),
-        description="Payment Lambdas: no ingress; egress to Aurora, endpoints and S3/DynamoDB",
+        description=platform.LAMBDA_SG.description,
         vpc_id=vpc.id,
-        ingress=[],
-        egress=[
-            sg_rule("PostgreSQL to Aurora in the VPC", 5432, cidr_blocks=[VPC_CIDR], egress=True),
-            sg_rule(
-                "HTTPS to interface endpoints in the VPC",
-                443,
-                cidr_blocks=[VPC_CIDR],
-                egress=True,
-            ),
-            sg_rule(
-                "HTTPS to S3 and DynamoDB via gateway endpoints",
-                443,
-                prefix_list_ids=[s3_endpoint.prefix_list_id, dynamodb_endpoint.prefix_list_id],
-                egress=True,
-            ),
-        ],
+        ingress=sg_rules(platform.LAMBDA_SG.ingress),
+        egress=sg_rules(platform.LAMBDA_SG.egress, prefix_lists=prefix_lists, egress=True),
         tags={"Name": cfg.name("payment-lambda-sg")},
     )
 
@@ -178,6 +195,7 @@ def build(scope: cdk.TerraformStack, cfg: StackConfig, key: cdk.KmsKey, account_
 def _flow_logs(
     scope: cdk.TerraformStack, cfg: StackConfig, vpc: cdk.Vpc, key: cdk.KmsKey, account_id: str
 ) -> None:
+    spec = platform.FLOW_LOGS
     log_group = cdk.CloudwatchLogGroup(
         scope,
         "flow_log_group",
@@ -189,29 +207,23 @@ def _flow_logs(
         scope,
         "flow_log_role",
         name=cfg.name("payment-flow-logs-role"),
-        assume_role_policy=assume_role("vpc-flow-logs.amazonaws.com", account_id),
+        assume_role_policy=assume_role(spec.role.service, account_id if spec.role.scoped else None),
     )
     cdk.IamRolePolicy(
         scope,
         "flow_log_role_policy",
         name=cfg.name("payment-flow-logs-policy"),
         role=role.id,
-        policy=document(
-            allow(
-                "DeliverFlowLogsToTheFlowLogGroup",
-                ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                [log_group.arn, f"{log_group.arn}:*"],
-            )
-        ),
+        policy=render(spec.statements, log_group_arn=log_group.arn),
     )
     cdk.FlowLog(
         scope,
         "flow_log",
         vpc_id=vpc.id,
-        traffic_type="ALL",
-        log_destination_type="cloud-watch-logs",
+        traffic_type=spec.traffic_type,
+        log_destination_type=spec.destination_type,
         log_destination=log_group.arn,
         iam_role_arn=role.arn,
-        max_aggregation_interval=60,
+        max_aggregation_interval=spec.max_aggregation_interval,
         tags={"Name": cfg.name("payment-vpc-flow-log")},
     )

@@ -6,31 +6,31 @@ from dataclasses import dataclass
 from typing import Any
 
 import cdk
-from config import PRIMARY_REGION, REPLICA_REGION, StackConfig
-from policies import allow, assume_role, document
+from config import StackConfig
+from policies import assume_role, document, render
 
-
-def _via_s3(region: str) -> dict[str, dict[str, str]]:
-    """Condition: the key is used only by S3 in that region (on the replication's behalf)."""
-    return {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}
+from paymentaudit import platform
 
 
 def _lifecycle_rule() -> Any:
-    """Tier to STANDARD_IA at 30 days and GLACIER at 90; expire noncurrent versions at 365."""
+    """The platform's rule: tier to STANDARD_IA and GLACIER, expire noncurrent versions."""
+    rule = platform.LIFECYCLE
     return cdk.S3BucketLifecycleConfigurationRule(
-        id="audit-log-tiering",
+        id=rule.id,
         status="Enabled",
-        filter=[cdk.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+        filter=[cdk.S3BucketLifecycleConfigurationRuleFilter(prefix=rule.prefix)],
         transition=[
-            cdk.S3BucketLifecycleConfigurationRuleTransition(days=30, storage_class="STANDARD_IA"),
-            cdk.S3BucketLifecycleConfigurationRuleTransition(days=90, storage_class="GLACIER"),
+            cdk.S3BucketLifecycleConfigurationRuleTransition(days=days, storage_class=storage)
+            for days, storage in rule.transitions
         ],
         noncurrent_version_expiration=[
-            cdk.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=365)
+            cdk.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                noncurrent_days=rule.noncurrent_days
+            )
         ],
         abort_incomplete_multipart_upload=[
             cdk.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                days_after_initiation=7
+                days_after_initiation=rule.abort_multipart_days
             )
         ],
     )
@@ -52,12 +52,13 @@ def _harden(
     provider: cdk.AwsProvider | None,
 ) -> cdk.S3BucketVersioning:
     """Versioning, SSE-KMS with bucket keys, no ACLs, no public access, TLS only, lifecycle."""
+    hardening = platform.HARDENING
     versioning = cdk.S3BucketVersioning(
         scope,
         f"{prefix}_versioning",
         provider=provider,
         bucket=bucket.id,
-        versioning_configuration={"status": "Enabled"},
+        versioning_configuration={"status": hardening.versioning},
     )
     cdk.S3BucketServerSideEncryptionConfiguration(
         scope,
@@ -67,10 +68,10 @@ def _harden(
         rule=[
             cdk.S3BucketServerSideEncryptionConfigurationRule(
                 apply_server_side_encryption_by_default={
-                    "sse_algorithm": "aws:kms",
+                    "sse_algorithm": hardening.sse_algorithm,
                     "kms_master_key_id": key.arn,
                 },
-                bucket_key_enabled=True,
+                bucket_key_enabled=hardening.bucket_key,
             )
         ],
     )
@@ -79,33 +80,24 @@ def _harden(
         f"{prefix}_public_access_block",
         provider=provider,
         bucket=bucket.id,
-        block_public_acls=True,
-        block_public_policy=True,
-        ignore_public_acls=True,
-        restrict_public_buckets=True,
+        block_public_acls=hardening.block_public_access,
+        block_public_policy=hardening.block_public_access,
+        ignore_public_acls=hardening.block_public_access,
+        restrict_public_buckets=hardening.block_public_access,
     )
     cdk.S3BucketOwnershipControls(
         scope,
         f"{prefix}_ownership",
         provider=provider,
         bucket=bucket.id,
-        rule={"object_ownership": "BucketOwnerEnforced"},
+        rule={"object_ownership": hardening.object_ownership},
     )
     cdk.S3BucketPolicy(
         scope,
         f"{prefix}_policy",
         provider=provider,
         bucket=bucket.id,
-        policy=document(
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket.arn, f"{bucket.arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ),
+        policy=document(platform.deny_insecure_transport(bucket.arn)),
     )
     cdk.S3BucketLifecycleConfiguration(
         scope,
@@ -139,49 +131,24 @@ def build(
         scope, "audit_replica_bucket", replica_bucket, replica_key, replica
     )
 
+    spec = platform.REPLICATION
     role = cdk.IamRole(
         scope,
         "replication_role",
         name=cfg.name("payment-s3-replication-role"),
-        assume_role_policy=assume_role("s3.amazonaws.com", account_id),
+        assume_role_policy=assume_role(spec.role.service, account_id if spec.role.scoped else None),
     )
     cdk.IamRolePolicy(
         scope,
         "replication_role_policy",
         name=cfg.name("payment-s3-replication-policy"),
         role=role.id,
-        policy=document(
-            allow(
-                "ReadSourceReplicationConfiguration",
-                ["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                [bucket.arn],
-            ),
-            allow(
-                "ReadSourceObjectVersions",
-                [
-                    "s3:GetObjectVersionAcl",
-                    "s3:GetObjectVersionForReplication",
-                    "s3:GetObjectVersionTagging",
-                ],
-                [f"{bucket.arn}/*"],
-            ),
-            allow(
-                "WriteReplicaObjects",
-                ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
-                [f"{replica_bucket.arn}/*"],
-            ),
-            allow(
-                "DecryptSourceObjects",
-                ["kms:Decrypt"],
-                [key.arn],
-                Condition=_via_s3(PRIMARY_REGION),
-            ),
-            allow(
-                "EncryptReplicaObjects",
-                ["kms:Encrypt", "kms:GenerateDataKey"],
-                [replica_key.arn],
-                Condition=_via_s3(REPLICA_REGION),
-            ),
+        policy=render(
+            spec.statements,
+            bucket_arn=bucket.arn,
+            replica_bucket_arn=replica_bucket.arn,
+            key_arn=key.arn,
+            replica_key_arn=replica_key.arn,
         ),
     )
     cdk.S3BucketReplicationConfiguration(
@@ -191,15 +158,15 @@ def build(
         role=role.arn,
         rule=[
             cdk.S3BucketReplicationConfigurationRule(
-                id="replicate-all-to-us-west-2",
+                id=spec.rule_id,
                 status="Enabled",
-                priority=1,
-                filter={"prefix": ""},
+                priority=spec.priority,
+                filter={"prefix": spec.prefix},
                 delete_marker_replication={"status": "Enabled"},
                 source_selection_criteria={"sse_kms_encrypted_objects": {"status": "Enabled"}},
                 destination={
                     "bucket": replica_bucket.arn,
-                    "storage_class": "STANDARD",
+                    "storage_class": spec.storage_class,
                     "encryption_configuration": {"replica_kms_key_id": replica_key.arn},
                 },
             )

@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import boto3
 import botocore.exceptions
 
+from paymentaudit import rules
 from paymentaudit.aws import Connection
 from paymentaudit.engine.run import take
-from paymentaudit.model import Coverage, Resource
+from paymentaudit.model import Coverage, Resource, Status
 from paymentaudit.naming import SUFFIX_TAG
+from paymentaudit.rules.base import RuleContext
 from paymentaudit.snapshots import Snapshot
 
 PRIMARY, REPLICA = "us-east-1", "us-west-2"
@@ -62,6 +65,27 @@ def deny(operation: str, code: str = "AccessDenied") -> Callable[..., Any]:
     return hook
 
 
+def without(*paths: str) -> Callable[..., Any]:
+    """An ``after-call`` hook that removes members from the parsed response, as if AWS had not
+    returned them: ``Functions[].TracingConfig`` (``[]``: in every element of the list)."""
+
+    def remove(node: Any, parts: list[str]) -> None:
+        head, rest = parts[0], parts[1:]
+        if head.endswith("[]"):
+            for element in node.get(head[:-2]) or []:
+                remove(element, rest)
+        elif not rest:
+            node.pop(head, None)
+        elif isinstance(node.get(head), dict):
+            remove(node[head], rest)
+
+    def hook(parsed: dict[str, Any], **_: Any) -> None:
+        for path in paths:
+            remove(parsed, path.split("."))
+
+    return hook
+
+
 class Recorder:
     """A ``before-parameter-build`` hook recording (operation, API parameters) of each call."""
 
@@ -92,6 +116,16 @@ def tag_list(suffix: str, key: str = "Key", value: str = "Value", **extra: str) 
     """EnvironmentSuffix (plus extra tags) in AWS's list shape."""
     tags = {SUFFIX_TAG: suffix, **extra}
     return [{key: k, value: v} for k, v in tags.items()]
+
+
+def statuses(snapshot: Snapshot, rule_id: str, *, coverage_ok: bool = False) -> set[Status]:
+    """The statuses of one rule's outcomes on a snapshot (``coverage_ok``: every service's
+    coverage made ok, so that the resources' own errors must be enough)."""
+    if coverage_ok:
+        snapshot = replace(
+            snapshot, coverage=tuple(replace(c, status="ok", error=None) for c in snapshot.coverage)
+        )
+    return {o.status for o in rules.get(rule_id).evaluate(RuleContext(snapshot))}
 
 
 def secret_free(snapshot: Snapshot, *secrets: str) -> bool:

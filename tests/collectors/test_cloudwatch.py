@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
+from collectkit import client, coverage, deny, resources, snap, snaps, statuses, tag_list, without
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 from paymentaudit.services.cloudwatch.collect import widget_metrics
 
@@ -137,3 +138,21 @@ def test_alarm_list_failure_leaves_dashboards() -> None:
     assert len(snapshot.of_type("cloudwatch.dashboard")) == 1
     cov = coverage(snapshot, "cloudwatch")
     assert (cov.status, cov.resources, cov.error) == ("error", 1, "DescribeAlarms: AccessDenied")
+
+
+def test_missing_alarm_actions_are_unknown_never_none() -> None:
+    _alarm("payment-rds-cpu-high-dev")
+    drop = without("MetricAlarms[].AlarmActions")
+    snapshot = snap("dev", "cloudwatch", hooks={"after-call.cloudwatch.DescribeAlarms": drop})
+    alarm = resources(snapshot, "cloudwatch.alarm")["payment-rds-cpu-high"]
+    assert alarm.errors == {"alarm_actions": "AlarmActions not in the response"}
+    assert alarm.config["alarm_actions"] is None
+    assert statuses(snapshot, "CW-ALARM-RDS-CPU", coverage_ok=True) == {Status.NOT_EVALUATED}
+
+
+def test_an_alarm_whose_metric_is_unknown_may_be_the_one() -> None:
+    _alarm("payment-rds-cpu-high-dev")
+    drop = without("MetricAlarms[].MetricName")
+    snapshot = snap("dev", "cloudwatch", hooks={"after-call.cloudwatch.DescribeAlarms": drop})
+    # "No alarm on AWS/RDS CPUUtilization" would be no evidence: not evaluated, not failed.
+    assert statuses(snapshot, "CW-ALARM-RDS-CPU", coverage_ok=True) == {Status.NOT_EVALUATED}

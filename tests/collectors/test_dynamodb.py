@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from collectkit import Recorder, client, coverage, deny, resources, snap, snaps, tag_list
+from collectkit import (
+    Recorder,
+    client,
+    coverage,
+    deny,
+    resources,
+    snap,
+    snaps,
+    statuses,
+    tag_list,
+    without,
+)
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 
 KEY = [{"AttributeName": "session_id", "KeyType": "HASH"}]
@@ -179,3 +191,42 @@ def test_list_failure_fails_the_service_only() -> None:
     assert cov.error == "ListTables: AccessDenied"
     assert [r.physical_id for r in snapshot.of_type("sns.topic")] == ["payment-alarms-dev"]
     assert coverage(snapshot, "sns").status == "ok"
+
+
+def test_missing_members_are_unknown_never_defaults() -> None:
+    """DeletionProtectionEnabled and the PITR description are returned for every table: without
+    them the attributes are unknown and their rules not evaluated. Without BillingModeSummary,
+    a table with capacity units is provisioned (read from ProvisionedThroughput); an on-demand
+    table's billing mode is then unknown. SSEDescription absent keeps its meaning."""
+    _table("payment-sessions-dev")
+    client("dynamodb").create_table(
+        TableName="payment-cache-dev",
+        KeySchema=KEY,
+        AttributeDefinitions=ATTRS,
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    hooks = {
+        "after-call.dynamodb.DescribeTable": without(
+            "Table.DeletionProtectionEnabled", "Table.BillingModeSummary", "Table.SSEDescription"
+        ),
+        "after-call.dynamodb.DescribeContinuousBackups": without(
+            "ContinuousBackupsDescription.PointInTimeRecoveryDescription"
+        ),
+    }
+    snapshot = snap("dev", "dynamodb", hooks=hooks)
+    tables = resources(snapshot, "dynamodb.table")
+    sessions = tables["payment-sessions"]
+    assert sessions.errors == {
+        "billing_mode": "BillingModeSummary not in the response",
+        "deletion_protection_enabled": "DeletionProtectionEnabled not in the response",
+        "point_in_time_recovery": "PointInTimeRecoveryDescription not in the response",
+    }
+    assert sessions.config["deletion_protection_enabled"] is None
+    assert sessions.config["point_in_time_recovery"] is None
+    # Without an SSEDescription the table is encrypted with an AWS owned key: known.
+    assert sessions.config["server_side_encryption"]["sse_type"] == "AWS_OWNED"
+    assert tables["payment-cache"].config["billing_mode"] == "PROVISIONED"
+    assert "billing_mode" not in tables["payment-cache"].errors
+    for rule in ("DDB-PITR", "DDB-DELETION-PROTECTION"):
+        assert statuses(snapshot, rule, coverage_ok=True) == {Status.NOT_EVALUATED}
+    assert statuses(snapshot, "DDB-SSE-KMS", coverage_ok=True) == {Status.FAIL}

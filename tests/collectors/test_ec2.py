@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collectkit import client, coverage, deny, resources, snap, snaps
+from collectkit import client, coverage, deny, resources, snap, snaps, statuses, without
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 
 ROLE = "arn:aws:iam::123456789012:role/payment-flow-logs-role-dev"
@@ -178,3 +179,16 @@ def test_vpc_list_failure_fails_the_service() -> None:
     cov = coverage(snapshot, "ec2")
     assert (cov.status, cov.resources, cov.error) == ("error", 0, "DescribeVpcs: AccessDenied")
     assert len(snapshot.of_type("sns.topic")) == 1
+
+
+def test_missing_rule_lists_are_unknown_never_empty() -> None:
+    """A security group's IpPermissions are returned for every group (empty when it has no
+    rule): without them ingress is unknown, never "no rule"; SG-OPEN-INGRESS is not
+    evaluated (the RDS group has ingress from 0.0.0.0/0: it would otherwise pass)."""
+    _environment()
+    drop = without("SecurityGroups[].IpPermissions")
+    snapshot = snap("dev", "ec2", hooks={"after-call.ec2.DescribeSecurityGroups": drop})
+    group = resources(snapshot, "ec2.security_group")["payment-rds-sg"]
+    assert group.errors == {"ingress": "IpPermissions not in the response"}
+    assert group.config["ingress"] is None and group.config["egress"] is not None
+    assert statuses(snapshot, "SG-OPEN-INGRESS", coverage_ok=True) == {Status.NOT_EVALUATED}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
+from collectkit import client, coverage, deny, resources, snap, snaps, statuses, tag_list, without
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 
 
@@ -165,3 +166,16 @@ def test_forwards_compare_by_traffic_share(weights: dict[str, int], shares: dict
     from paymentaudit.services.elbv2.collect import traffic_shares
 
     assert traffic_shares(weights) == shares
+
+
+def test_missing_attributes_are_unknown_never_off() -> None:
+    subnets, _vpc = _network()
+    _load_balancer("payment-alb-dev", subnets)
+    hooks = {
+        "after-call.elastic-load-balancing-v2.DescribeLoadBalancerAttributes": without("Attributes")
+    }
+    snapshot = snap("dev", "elbv2", hooks=hooks)
+    alb = resources(snapshot, "elbv2.load_balancer")["payment-alb"]
+    assert alb.errors == {"attributes": "Attributes not in the response"}
+    assert alb.config["attributes"] is None
+    assert statuses(snapshot, "ALB-DELETION-PROTECTION", coverage_ok=True) == {Status.NOT_EVALUATED}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from collectkit import Recorder, client, coverage, deny, resources, snap, snaps
+from collectkit import Recorder, client, coverage, deny, resources, snap, snaps, statuses, without
+
+from paymentaudit.model import Status
 
 ACCOUNT = "123456789012"
 
@@ -135,3 +137,14 @@ def test_list_failure_fails_the_service_only() -> None:
     assert snapshot.of_type("iam.role") == []
     assert coverage(snapshot, "iam").error == "ListRoles: AccessDenied"
     assert len(snapshot.of_type("sns.topic")) == 1
+
+
+def test_a_missing_policy_document_is_unknown_never_empty() -> None:
+    """A policy that could not be seen is never read as granting nothing."""
+    _role("payment-lambda-role-dev")
+    drop = without("PolicyDocument")
+    snapshot = snap("dev", "iam", hooks={"after-call.iam.GetRolePolicy": drop})
+    role = resources(snapshot, "iam.role")["payment-lambda-role"]
+    assert role.errors == {"inline_policies": "PolicyDocument not in the response"}
+    assert role.config["inline_policies"] is None
+    assert statuses(snapshot, "IAM-WILDCARD", coverage_ok=True) == {Status.NOT_EVALUATED}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collectkit import REPLICA, client, coverage, deny, resources, snap, tag_list
+from collectkit import REPLICA, client, coverage, deny, resources, snap, statuses, tag_list, without
+
+from paymentaudit.model import Status
 
 
 def _key(alias: str | None, region: str = "us-east-1", rotate: bool = True, **kw: object) -> dict:
@@ -94,3 +96,25 @@ def test_list_failure_names_each_region() -> None:
         "ListAliases: AccessDenied in us-east-1; ListAliases: AccessDenied in us-west-2"
     )
     assert len(snapshot.of_type("sns.topic")) == 1
+
+
+def test_a_missing_rotation_status_is_unknown_never_off() -> None:
+    _key("alias/payment-dev")
+    drop = without("KeyRotationEnabled")
+    snapshot = snap("dev", "kms", hooks={"after-call.kms.GetKeyRotationStatus": drop})
+    key = resources(snapshot, "kms.key")["alias/payment"]
+    assert key.errors == {"enable_key_rotation": "KeyRotationEnabled not in the response"}
+    assert key.config["enable_key_rotation"] is None
+    assert coverage(snapshot, "kms").status == "error"
+    for ok in (False, True):
+        assert statuses(snapshot, "KMS-ROTATION", coverage_ok=ok) == {Status.NOT_EVALUATED}
+
+
+def test_a_missing_key_manager_is_unknown() -> None:
+    _key("alias/payment-dev")
+    drop = without("KeyMetadata.KeyManager")
+    snapshot = snap("dev", "kms", hooks={"after-call.kms.DescribeKey": drop})
+    key = resources(snapshot, "kms.key")["alias/payment"]
+    assert key.errors == {"key_manager": "KeyManager not in the response"}
+    # Whether KMS-ROTATION applies (a customer-managed key) is unknown: not evaluated.
+    assert statuses(snapshot, "KMS-ROTATION", coverage_ok=True) == {Status.NOT_EVALUATED}

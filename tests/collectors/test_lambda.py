@@ -5,8 +5,20 @@ from __future__ import annotations
 import io
 import zipfile
 
-from collectkit import Recorder, client, coverage, deny, resources, secret_free, snap, snaps
+from collectkit import (
+    Recorder,
+    client,
+    coverage,
+    deny,
+    resources,
+    secret_free,
+    snap,
+    snaps,
+    statuses,
+    without,
+)
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalizer_for
 
 DB_PASSWORD = "literal-db-passw0rd-xyz"
@@ -148,3 +160,23 @@ def test_list_failure_fails_the_service_only() -> None:
     assert (cov.status, cov.resources, cov.error) == ("error", 0, "ListFunctions: AccessDenied")
     assert [op for op, _ in recorder.calls] == ["ListFunctions"]  # no detail call follows
     assert len(snapshot.of_type("sns.topic")) == 1
+
+
+def test_a_missing_member_is_unknown_never_a_default() -> None:
+    """TracingConfig and PackageType are returned for every function: without them the
+    attributes are unknown (never PassThrough or Zip), LAMBDA-TRACING is not evaluated.
+    LoggingConfig, which moto never returns, keeps its documented meaning (the default group)."""
+    _processor(_role())
+    drop = without("Functions[].TracingConfig", "Functions[].PackageType")
+    snapshot = snap("dev", "lambda", hooks={"after-call.lambda.ListFunctions": drop})
+    fn = resources(snapshot, "lambda.function")["payment-processor"]
+    assert fn.errors == {
+        "tracing_mode": "TracingConfig not in the response",
+        "package_type": "PackageType not in the response",
+    }
+    assert fn.config["tracing_mode"] is None and fn.config["package_type"] is None
+    assert fn.config["log_group"] is None  # LoggingConfig absent: /aws/lambda/<name>
+    assert coverage(snapshot, "lambda").status == "error"
+    for ok in (False, True):
+        assert statuses(snapshot, "LAMBDA-TRACING", coverage_ok=ok) == {Status.NOT_EVALUATED}
+    assert statuses(snapshot, "LAMBDA-VPC", coverage_ok=True) == {Status.PASS}

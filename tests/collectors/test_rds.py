@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from collectkit import client, coverage, deny, resources, secret_free, snap, snaps, tag_list
+from collectkit import (
+    client,
+    coverage,
+    deny,
+    resources,
+    secret_free,
+    snap,
+    snaps,
+    statuses,
+    tag_list,
+    without,
+)
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 
 PASSWORD = "Lit3ral-Master-Passw0rd"
@@ -123,3 +135,18 @@ def test_list_failure_fails_the_service_only() -> None:
     cov = coverage(snapshot, "rds")
     assert (cov.status, cov.error) == ("error", "DescribeDBClusters: AccessDenied")
     assert coverage(snapshot, "sns").status == "ok"
+
+
+def test_a_missing_member_is_unknown_never_a_default() -> None:
+    _cluster("payment-aurora-cluster-dev", BackupRetentionPeriod=14, DeletionProtection=True)
+    drop = without("DBClusters[].BackupRetentionPeriod", "DBClusters[].DeletionProtection")
+    snapshot = snap("dev", "rds", hooks={"after-call.rds.DescribeDBClusters": drop})
+    cluster = resources(snapshot, "rds.cluster")["payment-aurora-cluster"]
+    assert cluster.errors == {
+        "backup_retention_period": "BackupRetentionPeriod not in the response",
+        "deletion_protection": "DeletionProtection not in the response",
+    }
+    for rule in ("RDS-BACKUP", "RDS-DELETION-PROTECTION"):
+        assert statuses(snapshot, rule, coverage_ok=True) == {Status.NOT_EVALUATED}
+    # MasterUserSecret keeps its meaning: managed (present) here, evaluated.
+    assert statuses(snapshot, "RDS-MANAGED-SECRET", coverage_ok=True) == {Status.PASS}

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from collectkit import REPLICA, client, coverage, deny, resources, secret_free, snap, snaps
+from collectkit import (
+    REPLICA,
+    client,
+    coverage,
+    deny,
+    resources,
+    secret_free,
+    snap,
+    snaps,
+    statuses,
+    without,
+)
 
+from paymentaudit import rules
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
+from paymentaudit.rules.base import RuleContext
 
 SHARED_SECRET = "referer-secret-7f3a9c"
 
@@ -292,3 +307,39 @@ def test_rule_ids_alone_are_no_difference() -> None:
         {"days": 60, "storage_class": "STANDARD_IA"}
     ]
     assert rules["prod-x2"]["uploads/"] == rules["dev"]["uploads/"]
+
+
+def test_a_missing_public_access_flag_is_unknown_never_off() -> None:
+    _audit_buckets()
+    drop = without("PublicAccessBlockConfiguration.RestrictPublicBuckets")
+    snapshot = snap("dev", "s3", hooks={"after-call.s3.GetPublicAccessBlock": drop})
+    bucket = resources(snapshot, "s3.bucket")["payment-audit-logs"]
+    reason = "PublicAccessBlockConfiguration.RestrictPublicBuckets not in the response"
+    assert bucket.errors == {"public_access_block": reason}
+    assert bucket.config["public_access_block"] is None
+    assert coverage(snapshot, "s3").status == "error"
+    assert statuses(snapshot, "S3-PUBLIC-ACCESS") == {Status.NOT_EVALUATED}
+    ctx = RuleContext(
+        replace(snapshot, coverage=tuple(replace(c, status="ok") for c in snapshot.coverage))
+    )
+    outcome = next(
+        o for o in rules.get("S3-PUBLIC-ACCESS").evaluate(ctx) if o.resource == "payment-audit-logs"
+    )
+    assert outcome.status is Status.NOT_EVALUATED
+
+
+def test_a_replication_rule_without_status_is_unknown() -> None:
+    """A replication rule's Status is always returned; its DeleteMarkerReplication and
+    SseKmsEncryptedObjects (which moto never returns) are optional: None, not unknown."""
+    _audit_buckets()
+    drop = without("ReplicationConfiguration.Rules[].Status")
+    snapshot = snap("dev", "s3", hooks={"after-call.s3.GetBucketReplication": drop})
+    bucket = resources(snapshot, "s3.bucket")["payment-audit-logs"]
+    assert bucket.errors == {"replication": "a replication rule's Status not in the response"}
+    assert statuses(snapshot, "S3-REPLICATION", coverage_ok=True) == {Status.NOT_EVALUATED}
+    (rule,) = (
+        resources(snap("dev", "s3"), "s3.bucket")["payment-audit-logs"]
+        .config["replication"]["rules"]
+        .values()
+    )
+    assert rule["sse_kms_encrypted_objects"] is None

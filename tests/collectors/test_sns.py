@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collectkit import client, coverage, deny, resources, snap, snaps, tag_list
+from collectkit import client, coverage, deny, resources, snap, snaps, statuses, tag_list, without
 
+from paymentaudit.model import Status
 from paymentaudit.normalize import normalize_snapshot
 from paymentaudit.services.declare import Item, Scope
 from paymentaudit.services.sns.collect import build_topic
@@ -86,3 +87,15 @@ def test_list_failure_fails_the_service_only() -> None:
     assert snapshot.of_type("sns.topic") == []
     assert coverage(snapshot, "sns").error == "ListTopics: AccessDenied"
     assert len(snapshot.of_type("logs.log_group")) == 1
+
+
+def test_missing_subscription_counts_are_unknown_never_zero() -> None:
+    client("sns").create_topic(Name="payment-alarms-dev")
+    drop = without("Attributes.SubscriptionsConfirmed")
+    snapshot = snap("dev", "sns", hooks={"after-call.sns.GetTopicAttributes": drop})
+    topic = resources(snapshot, "sns.topic")["payment-alarms"]
+    assert topic.errors == {"subscriptions": "SubscriptionsConfirmed not in the response"}
+    assert topic.config["subscriptions"] is None
+    # KmsMasterKeyId absent keeps its meaning: the topic is not encrypted (known).
+    assert topic.config["kms_master_key_id"] is None
+    assert statuses(snapshot, "SNS-ENCRYPTION", coverage_ok=True) == {Status.FAIL}

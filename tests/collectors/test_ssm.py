@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import math
 
-from collectkit import Recorder, client, coverage, deny, resources, secret_free, snap
+from collectkit import (
+    Recorder,
+    client,
+    coverage,
+    deny,
+    resources,
+    secret_free,
+    snap,
+    statuses,
+    without,
+)
 
 from paymentaudit.detect import is_sensitive_name
+from paymentaudit.model import Status
 
 SECURE_VALUE = "s3cure-db-passw0rd-91x"
 PLAIN_SECRET = "plain-api-key-value-77q"
@@ -119,3 +130,19 @@ def test_list_failure_fails_the_service_only() -> None:
     )
     assert coverage(snapshot, "dynamodb").status == "ok"
     assert len(snapshot.of_type("dynamodb.table")) == 1
+
+
+def test_a_missing_type_is_unknown_and_the_value_never_read() -> None:
+    _parameters()
+    recorder = Recorder()
+    hooks = {
+        "after-call.ssm.DescribeParameters": without("Parameters[].Type"),
+        "before-parameter-build.ssm": recorder,
+    }
+    snapshot = snap("dev", "ssm", hooks=hooks)
+    params = resources(snapshot, "ssm.parameter")
+    assert params["db/password"].errors == {"type": "Type not in the response"}
+    # Whether a value may be read depends on the type: none is requested.
+    assert recorder.of("GetParameters") == []
+    assert {p.config["value"] for p in params.values()} == {"[REDACTED]"}
+    assert statuses(snapshot, "SSM-SENSITIVE-TYPE", coverage_ok=True) == {Status.NOT_EVALUATED}

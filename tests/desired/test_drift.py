@@ -3,6 +3,7 @@ projection onto what the code declares, policy overrides and [[ignore]]."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -76,8 +77,31 @@ def snap(
     )
 
 
+def parts_as_findings(result: Any) -> list[Finding]:
+    """Every part of every finding (one problem, one finding: a drift joins its parity twin and
+    its rule), each seen as a finding of its own: the part's fields over its finding's."""
+    return [
+        replace(
+            f,
+            kind=part.kind,
+            check=part.check,
+            severity=part.severity,
+            path=part.path,
+            expected=part.expected,
+            actual=part.actual,
+            baseline_value=part.baseline_value,
+            desired_value=part.desired_value,
+            message=part.message,
+            evidence=(),
+        )
+        for f in result.findings
+        for part in f.parts
+    ]
+
+
 def drift_of(result: Any) -> list[Finding]:
-    return [f for f in result.findings if f.kind is Kind.DRIFT]
+    """The drift parts (desired | actual), not the since ones."""
+    return [f for f in parts_as_findings(result) if f.kind is Kind.DRIFT and f.check != "since"]
 
 
 def by_path(findings: list[Finding]) -> dict[tuple[str, str], Finding]:
@@ -111,11 +135,15 @@ def test_a_changed_attribute_takes_its_rule_severity_and_every_value() -> None:
     assert finding.severity is Severity.HIGH  # DDB-PITR governs it
     assert (finding.expected, finding.actual) == (True, False)
     assert finding.desired_value is True and finding.baseline_value is True
-    assert finding.id == finding_id(
-        "drift", "drift", "dynamodb.table", "payment-sessions", "point_in_time_recovery"
-    )
     assert finding.physical_id == f"payment-sessions-{TARGET}"
     assert "DDB-PITR" in finding.message and "the code (synth)" in finding.message
+    # One problem, one finding: the parity twin (the baseline has PITR too) leads, the drift is
+    # its evidence, and the finding carries the desired value.
+    (whole,) = result.findings
+    assert [p.kind for p in whole.parts] == [Kind.PARITY, Kind.DRIFT]
+    assert whole.id == finding_id(
+        "parity", "parity", "dynamodb.table", "payment-sessions", "point_in_time_recovery"
+    )
     assert result.to_json()["findings"][0]["desired_value"] is True
 
 
@@ -219,7 +247,9 @@ def test_policy_overrides_and_ignore() -> None:
     assert found[CHECK_CHANGED, "point_in_time_recovery"] is Severity.LOW  # rule override
     assert found[CHECK_CHANGED, "table_class"] is Severity.CRITICAL  # kind override
     assert found[CHECK_MISSING, ""] is Severity.CRITICAL
-    ignoring = Policy(ignore=(Matcher({"kind": "drift", "path": "table_class"}),))
+    ignoring = Policy(
+        ignore=(Matcher({"kind": "drift", "path": "table_class"}, "tracked", "ignore[0]"),)
+    )
     result = run(
         [table(TARGET, table_class="STANDARD")], [table(TARGET, table_class="X")], policy=ignoring
     )
@@ -310,7 +340,7 @@ def test_since_reports_changes_removals_and_additions() -> None:
         simple("sns.topic", "payment-new", TARGET),
     )
     result = audit(snap(BASELINE, table(BASELINE)), now, since=earlier, run_rules=False)
-    found = {(f.resource, f.path): f for f in result.findings if f.check == "since"}
+    found = {(f.resource, f.path): f for f in parts_as_findings(result) if f.check == "since"}
     changed = found["payment-sessions", "point_in_time_recovery"]
     assert (changed.expected, changed.actual, changed.baseline_value) == (True, False, True)
     assert changed.severity is Severity.HIGH and changed.kind is Kind.DRIFT

@@ -13,6 +13,7 @@ from paymentaudit.api.validation import Options, load_references
 from paymentaudit.desired import state as desired
 from paymentaudit.desired import synth
 from paymentaudit.errors import InputError, SynthError
+from paymentaudit.phases import Phases
 
 MINIMAL_TFJSON = {
     "//": {"metadata": {"stackName": f"payment-{PROD}"}},
@@ -113,13 +114,14 @@ def test_a_synth_failure_reaches_validate_as_a_synth_error(monkeypatch: pytest.M
 
     monkeypatch.setattr(synth, "synthesize", failing)
     with pytest.raises(SynthError, match="ValueError: boom"):
-        load_references(Options(target=PROD, synth=True), {})
+        load_references(Options(target=PROD, synth=True), Phases())
 
 
 def test_validate_passes_its_options_to_load(tmp_path: Path) -> None:
-    timings: dict[str, float] = {}
+    phases = Phases()
     loaded, since = load_references(
-        Options(target=PROD, desired=str(STATE_FILE), ssm_path="/prod"), timings
+        Options(target=PROD, desired=str(STATE_FILE), ssm_path="/prod"), phases
     )
     assert since is None and loaded is not None
-    assert loaded.suffix == PROD and loaded.ssm_prefix == "/prod" and "desired" in timings
+    assert loaded.suffix == PROD and loaded.ssm_prefix == "/prod"
+    assert {"desired", "synth"} <= set(phases.timings)

@@ -42,11 +42,26 @@ def at_repo_root() -> Iterator[None]:
 
 
 def drift_keys(findings: list[dict[str, Any]], at_least: Severity) -> set[tuple[str, ...]]:
+    """The desired | actual parts of the findings (one problem, one finding: a drift is a part
+    of the finding its rule or its parity twin leads) at or above ``at_least``."""
     return {
-        (f["kind"], f["resource_type"], f["resource"], f["path"])
+        (
+            p["kind"],
+            p.get("resource_type") or f["resource_type"],
+            p.get("resource") or f["resource"],
+            p["path"],
+        )
         for f in findings
-        if f["kind"] == "drift" and Severity(f["severity"]).at_least(at_least)
+        for p in f["evidence"]
+        if p["kind"] == "drift"
+        and p["check"] != "since"
+        and Severity(p["severity"]).at_least(at_least)
     }
+
+
+def drift_parts(findings: list[Any]) -> list[Any]:
+    """(finding, part) for each desired | actual part."""
+    return [(f, p) for f in findings for p in f.parts if p.kind == "drift" and p.check != "since"]
 
 
 @pytest.fixture(scope="module")
@@ -75,15 +90,19 @@ def test_what_is_left_is_info_on_attributes_the_sandbox_cannot_hold(
     import fnmatch
 
     done, _ = roundtrip
-    info = [f for f in done.result.findings if f.kind == "drift" and f.severity is Severity.INFO]
-    for finding in info:
-        globs = SANDBOX_GAPS.get(finding.resource_type, ())
-        assert any(fnmatch.fnmatchcase(finding.path, g) for g in globs), finding
+    info = [(f, p) for f, p in drift_parts(done.result.findings) if p.severity is Severity.INFO]
+    for finding, part in info:
+        globs = SANDBOX_GAPS.get(part.resource_type or finding.resource_type, ())
+        assert any(fnmatch.fnmatchcase(part.path, g) for g in globs), part
 
 
 def test_each_planted_drift_has_its_values(roundtrip: tuple[Any, Path]) -> None:
     done, _ = roundtrip
-    found = {(f.resource, f.path): f for f in done.result.findings if f.check == CHECK_CHANGED}
+    found = {
+        (p.resource or f.resource, p.path): p
+        for f, p in drift_parts(done.result.findings)
+        if p.check == CHECK_CHANGED
+    }
     memory = found["payment-processor", "memory_size"]
     assert (memory.expected, memory.actual, memory.desired_value) == (512, 256, 512)
     assert memory.baseline_value == 512

@@ -44,7 +44,7 @@ def _parameters(nb: Any) -> set[str]:
 
 
 def test_both_notebooks_exist() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["investigate.ipynb", "readiness.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == ["fleet.ipynb", "investigate.ipynb", "readiness.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -157,6 +157,9 @@ def test_investigate_runs_against_the_sandbox(tmp_path: Path) -> None:
     diff = outputs["differences"][0]["data"]["text/html"]
     assert "point_in_time_recovery" in diff and "DDB-PITR, parity" in diff
     assert "NOT READY" in text
+    # Both environments were read, each in its own account of the sandbox.
+    counts = re.search(r"'prod-abc123': \((\d+), \[\]\), 'dev': \((\d+), \[\]\)", text)
+    assert counts is not None and int(counts[1]) > 40 and int(counts[2]) > 40, text[:2000]
     assert not [o for cell in outputs.values() for o in cell if o["output_type"] == "error"]
     assert list(tmp_path.iterdir()) == []  # nothing written where it ran
 

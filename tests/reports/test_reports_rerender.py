@@ -49,7 +49,11 @@ def test_report_rerenders_offline_without_credentials(report_dir: Path, tmp_path
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
+    # Nothing on stderr but one progress line per phase (off a terminal).
+    assert proc.stderr.splitlines() == [
+        "paymentaudit: reports: junit, sarif, markdown",
+        "paymentaudit: notebook: readiness.ipynb and readiness.html",
+    ]
     assert sorted(Path(line).name for line in proc.stdout.splitlines()) == GENERATED
     assert sorted(p.name for p in copy.iterdir()) == sorted(
         ["findings.json", "snapshots", *GENERATED]

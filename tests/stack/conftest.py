@@ -1,7 +1,8 @@
-"""Session fixtures of the stack tests: the prod, dev and CDK Terrain synths (see stacktest.py).
+"""Session fixtures of the stack tests: the prod, dev, CDK Terrain and audit-role synths (see
+stacktest.py).
 
-prod and dev come from the cached synth (``paymentaudit.desired.synth``), shared with
-tests/desired and ``validate --synth``: at most one synth of each per session.
+prod, dev and the audit role's prod come from the cached synth (``paymentaudit.desired.synth``),
+shared with tests/desired and ``validate --synth``: at most one synth of each per session.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacktest import (
+    AUDIT_EXTERNAL_ID,
+    AUDIT_PRINCIPAL,
     DEV_SUFFIX,
     PROD_SUFFIX,
     REPO_ROOT,
@@ -29,11 +32,19 @@ from stacktest import (
 
 @pytest.fixture(scope="session")
 def synths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, PendingSynth]]:
-    """Start the prod, dev and CDK Terrain prod synths together; each fixture waits for its own."""
+    """Start the prod, dev, CDK Terrain prod and audit-role prod synths together; each fixture
+    waits for its own."""
     root = tmp_path_factory.mktemp("synth")
     runs = {
         "prod": start_cached_synth("prod", PROD_SUFFIX, "prod"),
         "dev": start_cached_synth("dev", DEV_SUFFIX, "dev"),
+        "audit": start_cached_synth(
+            "audit",
+            PROD_SUFFIX,
+            "prod",
+            AUDIT_PRINCIPAL_ARN=AUDIT_PRINCIPAL,
+            AUDIT_EXTERNAL_ID=AUDIT_EXTERNAL_ID,
+        ),
     }
     default_cdktn = REPO_ROOT / ".venv" / "tools" / "cdktn" / "bin" / "python"
     cdktn_python = Path(os.environ.get("CDKTN_PYTHON") or default_cdktn)
@@ -70,6 +81,13 @@ def dev(synths: dict[str, PendingSynth]) -> Synth:
 def cdktn_prod(synths: dict[str, PendingSynth]) -> Synth:
     """The prod stack synthesized with CDK Terrain."""
     return synths["cdktn"].wait()
+
+
+@pytest.fixture(scope="session")
+def audit_prod(synths: dict[str, PendingSynth]) -> Synth:
+    """The prod stack with the audit role (AUDIT_PRINCIPAL_ARN, AUDIT_EXTERNAL_ID) synthesized
+    with cdktf."""
+    return synths["audit"].wait()
 
 
 @pytest.fixture(scope="session", params=["prod", "dev"])

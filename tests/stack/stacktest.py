@@ -1,20 +1,23 @@
 """Helpers of the stack tests (imported by conftest.py and the test modules).
 
-The session fixtures in conftest.py get three synths once per session, in parallel:
+The session fixtures in conftest.py get four synths once per session, in parallel:
 
 - prod (cdktf, this interpreter): ENVIRONMENT_SUFFIX=prod-abc123
 - dev (cdktf, this interpreter): ENVIRONMENT_SUFFIX=dev
 - prod with CDK Terrain: $CDKTN_PYTHON (default .venv/tools/cdktn/bin/python),
   PAYMENTAUDIT_CDK=cdktn
+- prod with the audit role (cdktf, this interpreter): AUDIT_PRINCIPAL_ARN and AUDIT_EXTERNAL_ID
+  set (AUDIT_PRINCIPAL, AUDIT_EXTERNAL_ID below)
 
-prod and dev come from ``paymentaudit.desired.synth.synthesize``, the cached synth that
-``validate --synth`` and tests/desired use too: it runs `python <repo>/stack/main.py` from a
-temporary cwd with CDKTF_OUTDIR in a temporary directory (and checks that main.py printed the
-path of the cdk.tf.json it wrote there), then keeps stacks/<stack>/ (cdk.tf.json and the Lambda
-asset) in the cache, keyed by the stack sources, lambda/, the inputs and the CDK versions. A
-session thus synthesizes each at most once (none when the cache holds them); ``Synth.stdout``
-is main.py's output with the out dir relocated to the cache entry. The CDK Terrain synth runs
-another interpreter, outside that cache. A synth takes 3-15 s and up to ~1 GB.
+prod, dev and the audit role's prod come from ``paymentaudit.desired.synth.synthesize``, the
+cached synth that ``validate --synth`` and tests/desired use too: it runs
+`python <repo>/stack/main.py` from a temporary cwd with CDKTF_OUTDIR in a temporary directory
+(and checks that main.py printed the path of the cdk.tf.json it wrote there), then keeps
+stacks/<stack>/ (cdk.tf.json and the Lambda asset) in the cache, keyed by the stack sources,
+lambda/, the inputs and the CDK versions. A session thus synthesizes each at most once (none
+when the cache holds them); ``Synth.stdout`` is main.py's output with the out dir relocated to
+the cache entry. The CDK Terrain synth runs another interpreter, outside that cache. A synth
+takes 3-15 s and up to ~1 GB.
 """
 
 from __future__ import annotations
@@ -42,6 +45,20 @@ SOURCES = sorted(p for p in STACK_DIR.rglob("*.py") if "cdktf.out" not in p.part
 
 PROD_SUFFIX = "prod-abc123"
 DEV_SUFFIX = "dev"
+# The inputs of the synth with the audit role (stack/components/audit.py).
+AUDIT_PRINCIPAL = "arn:aws:iam::111122223333:role/ci-auditor"
+AUDIT_EXTERNAL_ID = "paymentaudit-prod"
+# Every input of stack/main.py but CDKTF_OUTDIR: base_env drops them from the environment.
+STACK_INPUTS = frozenset(
+    {
+        "ENVIRONMENT",
+        "ENVIRONMENT_SUFFIX",
+        "DB_INSTANCE_CLASS",
+        "PAYMENTAUDIT_CDK",
+        "AUDIT_PRINCIPAL_ARN",
+        "AUDIT_EXTERNAL_ID",
+    }
+)
 SYNTH_TIMEOUT_SECONDS = 300
 
 
@@ -69,13 +86,20 @@ def tool_path(env_var: str, default: Path, what: str) -> Path:
 
 def base_env(**overrides: str) -> dict[str, str]:
     """The current environment without the stack inputs, plus overrides."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"ENVIRONMENT", "ENVIRONMENT_SUFFIX", "DB_INSTANCE_CLASS", "PAYMENTAUDIT_CDK"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in STACK_INPUTS}
     env.update(overrides)
     return env
+
+
+def assert_usage_error(result: subprocess.CompletedProcess[str], needle: str) -> None:
+    """Exit 2, nothing on stdout, exactly one line on stderr mentioning needle, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert needle in lines[0]
+    assert "Traceback" not in result.stderr
 
 
 def run_main(
@@ -206,14 +230,15 @@ class PendingSynth:
         )
 
 
-def start_cached_synth(label: str, suffix: str, environment: str) -> PendingSynth:
-    """Start the cached synth of stack/ (this interpreter, cdktf) in the background."""
+def start_cached_synth(label: str, suffix: str, environment: str, **env: str) -> PendingSynth:
+    """Start the cached synth of stack/ (this interpreter, cdktf) in the background; ``env``:
+    stack inputs (their values are part of the cache key)."""
     from paymentaudit.desired.synth import synthesize_in_background
 
     pending = PendingSynth(label, suffix, environment, Path())
     pending.started = time.monotonic()
     pending.cached = synthesize_in_background(
-        suffix, environment, stack_dir=STACK_DIR, environ=base_env()
+        suffix, environment, stack_dir=STACK_DIR, environ=base_env(**env)
     )
     return pending
 

@@ -1,4 +1,5 @@
-"""checkov on the synthesized prod JSON: zero failed checks; every skip has a reason."""
+"""checkov on the synthesized prod JSON (and prod with the audit role): zero failed checks;
+every skip has a reason."""
 
 from __future__ import annotations
 
@@ -62,6 +63,21 @@ def test_checkov_has_no_failed_checks(prod: Synth, quiet: bool) -> None:
     assert summary["parsing_errors"] == 0
     if not quiet:
         assert summary["passed"] >= 150, summary
+
+
+@pytest.mark.synth
+def test_checkov_passes_the_stack_with_the_audit_role(audit_prod: Synth) -> None:
+    report = run_checkov(audit_prod.path)
+    summary = report["summary"]
+    assert summary["failed"] == 0, _describe(report["results"]["failed_checks"])
+    assert summary["parsing_errors"] == 0
+    # The role and its policy were checked (IAM policy and trust checks), not skipped over.
+    checked = {(c["check_id"], c["resource"]) for c in report["results"]["passed_checks"]}
+    assert {
+        ("CKV_AWS_60", "resource.audit_role"),
+        ("CKV_AWS_63", "resource.audit_role_policy"),
+        ("CKV2_AWS_40", "aws_iam_role_policy.audit_role_policy"),
+    } <= checked, sorted(c for c in checked if "audit_role" in c[1])
 
 
 def skipped_checks() -> list[tuple[str, str]]:

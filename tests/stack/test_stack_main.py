@@ -8,21 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from stacktest import MAIN, STACK_DIR, base_env, run_main
+from stacktest import MAIN, STACK_DIR, assert_usage_error, base_env, run_main
 
 # Invalid inputs must fail before the jsii runtime starts (which alone takes seconds).
 FAST_SECONDS = 5.0
-
-
-def assert_usage_error(result, needle: str) -> None:
-    """Exit 2, nothing on stdout, exactly one line on stderr mentioning needle, no traceback."""
-    assert result.returncode == 2, (result.returncode, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert needle in lines[0]
-    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(

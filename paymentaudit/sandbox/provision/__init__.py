@@ -1,9 +1,10 @@
 """Provision one environment of the payment stack into a (moto) AWS account with boto3.
 
-This mirrors ``stack/`` resource by resource: the same names, settings and tags, so
-that a drift check of the sandbox against the synthesized stack shows only the drifts
-planted on purpose (see ``drifts.py``). Keep the two in step: the round-trip test
-(``tests/desired/test_roundtrip.py``) fails when they part.
+Every name, tag and setting comes from ``paymentaudit.platform``, which ``stack/`` reads too,
+so that a drift check of the sandbox against the synthesized stack shows only the drifts
+planted on purpose (see ``drifts.py``); the round-trip test
+(``tests/desired/test_roundtrip.py``) checks it. The environment's layout
+(``platform.STACK`` or ``platform.LEGACY``) picks the names that differ between deployments.
 """
 
 from __future__ import annotations

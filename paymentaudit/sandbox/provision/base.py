@@ -1,44 +1,60 @@
-"""Shared pieces of the sandbox provisioner: the environment, names, tags, policies."""
+"""Shared pieces of the sandbox provisioner: the environment, names, tags, policies, groups.
+
+Every name, tag and setting comes from :mod:`paymentaudit.platform` (the stack reads the same
+module); the environment's :class:`~paymentaudit.platform.Layout` picks the names that differ
+between deployments (the stack's, or the original design's ``legacy`` ones).
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-PRIMARY = "us-east-1"
-REPLICA = "us-west-2"
-VPC_CIDR = "10.0.0.0/16"
-SUBNETS = (
-    ("payment-private-a", "payment-private-rt-a", "us-east-1a", "10.0.1.0/24"),
-    ("payment-private-b", "payment-private-rt-b", "us-east-1b", "10.0.2.0/24"),
-    ("payment-private-c", "payment-private-rt-c", "us-east-1c", "10.0.3.0/24"),
-)
-ENGINE, ENGINE_VERSION = "aurora-postgresql", "15.10"
-INSTANCES = (
-    ("payment-aurora-instance-1", "us-east-1a"),
-    ("payment-aurora-instance-2", "us-east-1b"),
-)
-RUNTIME = "python3.12"
+from paymentaudit import platform
+from paymentaudit.platform import allow, assume_role, document
+
+PRIMARY = platform.PRIMARY_REGION
+REPLICA = platform.REPLICA_REGION
+
+__all__ = [
+    "PRIMARY",
+    "REPLICA",
+    "Env",
+    "allow",
+    "assume_role",
+    "document",
+    "make_role",
+    "make_sg",
+    "permission",
+    "permissions",
+]
 
 
 @dataclass
 class Env:
-    """One environment: its names, tags and per-environment settings (stack/config.py)."""
+    """One environment: its names, tags and per-environment settings (paymentaudit.platform)."""
 
     suffix: str
     environment: str
     clients: Any  # callable (service, region) -> boto3 client
     account_id: str = "123456789012"
-    db_instance_class: str = "db.t3.medium"
+    db_instance_class: str = platform.DEFAULT_DB_INSTANCE_CLASS
     ids: dict[str, Any] = field(default_factory=dict)
+    layout: platform.Layout = platform.STACK
 
     def name(self, base: str, with_env: bool = False) -> str:
-        """Physical name, as stack/config.py's StackConfig.name builds it."""
-        if with_env:
-            head, sep, rest = base.partition("-")
-            base = f"{head}-{self.environment}{sep}{rest}" if sep else f"{base}-{self.environment}"
-        return f"{base}-{self.suffix}"
+        """Physical name, as the stack builds it (``platform.name``)."""
+        return platform.name(base, self.suffix, self.environment, with_env=with_env)
+
+    def param(self, path: str) -> str:
+        """An SSM parameter's name under this environment's path."""
+        return platform.param(path, self.environment)
+
+    @property
+    def settings(self) -> platform.EnvironmentSettings:
+        """The settings of this environment (dev or prod)."""
+        return platform.settings(self.environment)
 
     @property
     def is_prod(self) -> bool:
@@ -48,12 +64,7 @@ class Env:
     @property
     def tags(self) -> dict[str, str]:
         """The provider default tags."""
-        return {
-            "Project": "payment",
-            "Environment": self.environment,
-            "EnvironmentSuffix": self.suffix,
-            "ManagedBy": "cdktf",
-        }
+        return platform.default_tags(self.environment, self.suffix)
 
     def tag_list(self, name: str | None = None, key: str = "Key", value: str = "Value") -> list:
         """Default tags (plus Name) in the [{Key, Value}] shape (or another key naming)."""
@@ -71,71 +82,82 @@ class Env:
         return self.clients(service, region)
 
 
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document (stack/policies.py)."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(sid: str, actions: list[str], resources: list[str], **extra: Any) -> dict[str, Any]:
-    """An Allow statement (stack/policies.py)."""
-    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources, **extra}
-
-
-def assume_role(service: str, account_id: str | None = None) -> str:
-    """A service trust policy (stack/policies.py)."""
-    stmt: dict[str, Any] = {
-        "Sid": "AllowServiceAssumeRole",
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": ["sts:AssumeRole"],
-    }
-    if account_id is not None:
-        stmt["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
-    return document(stmt)
-
-
-def make_role(
-    env: Env, base: str, service: str, policy_base: str, policy: str, scoped: bool
-) -> str:
+def make_role(env: Env, role: platform.Role, policy: str) -> str:
     """A role with one inline policy and the default tags; returns its ARN."""
     iam = env.c("iam")
     arn = iam.create_role(
-        RoleName=env.name(base),
-        AssumeRolePolicyDocument=assume_role(service, env.account_id if scoped else None),
+        RoleName=env.name(role.name),
+        AssumeRolePolicyDocument=assume_role(role.service, env.account_id if role.scoped else None),
         Tags=env.tag_list(),
     )["Role"]["Arn"]
     iam.put_role_policy(
-        RoleName=env.name(base), PolicyName=env.name(policy_base), PolicyDocument=policy
+        RoleName=env.name(role.name), PolicyName=env.name(role.policy_name), PolicyDocument=policy
     )
     return arn
 
 
-def make_sg(env: Env, base: str, description: str, vpc_id: str) -> str:
-    """A security group with no rules (Terraform drops the default egress); its id."""
+def make_sg(
+    env: Env,
+    spec: platform.SecurityGroup,
+    vpc_id: str,
+    *,
+    name: str | None = None,
+    groups: Mapping[str, str] | None = None,
+    prefix_lists: list[str] | None = None,
+) -> str:
+    """A security group with its platform rules (and no other: Terraform drops the default
+    egress); its id. ``name`` overrides the spec's name base (a layout's)."""
     ec2 = env.c("ec2")
+    physical = env.name(name or spec.name)
     group = ec2.create_security_group(
-        GroupName=env.name(base),
-        Description=description,
+        GroupName=physical,
+        Description=spec.description,
         VpcId=vpc_id,
-        TagSpecifications=[
-            {"ResourceType": "security-group", "Tags": env.tag_list(env.name(base))}
-        ],
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": env.tag_list(physical)}],
     )["GroupId"]
     # Terraform removes the default allow-all egress rule of a group it manages.
     ec2.revoke_security_group_egress(
         GroupId=group,
         IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
     )
+    ingress = permissions(spec.ingress, groups, prefix_lists)
+    if ingress:
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=ingress)
+    egress = permissions(spec.egress, groups, prefix_lists)
+    if egress:
+        ec2.authorize_security_group_egress(GroupId=group, IpPermissions=egress)
     return group
 
 
-def tcp(port: int, **source: Any) -> dict[str, Any]:
-    """One TCP permission from a CIDR, a group or prefix lists."""
-    perm: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+def permissions(
+    rules: tuple[platform.SgRule, ...],
+    groups: Mapping[str, str] | None = None,
+    prefix_lists: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """EC2 IpPermissions of platform rule intents (a group source by its name base in
+    ``groups``; the gateway endpoints' rule is left out when their prefix lists are unknown)."""
+    out = []
+    for rule in rules:
+        if rule.source == platform.FROM_VPC:
+            out.append(permission(rule, cidr=platform.VPC.cidr))
+        elif rule.source == platform.VIA_GATEWAY_ENDPOINTS:
+            if prefix_lists:
+                out.append(permission(rule, prefix_lists=sorted(prefix_lists)))
+        else:
+            out.append(permission(rule, group=(groups or {})[rule.source]))
+    return out
+
+
+def permission(rule: platform.SgRule, **source: Any) -> dict[str, Any]:
+    """One single-port permission of a rule, from a CIDR, a group or prefix lists."""
+    perm: dict[str, Any] = {"IpProtocol": rule.protocol, "FromPort": rule.port, "ToPort": rule.port}
+    desc = rule.description
     if "cidr" in source:
-        perm["IpRanges"] = [{"CidrIp": source["cidr"], "Description": source.get("desc", "")}]
+        perm["IpRanges"] = [{"CidrIp": source["cidr"], "Description": desc}]
     if "group" in source:
-        perm["UserIdGroupPairs"] = [{"GroupId": source["group"]}]
+        perm["UserIdGroupPairs"] = [{"GroupId": source["group"], "Description": desc}]
     if "prefix_lists" in source:
-        perm["PrefixListIds"] = [{"PrefixListId": p} for p in source["prefix_lists"]]
+        perm["PrefixListIds"] = [
+            {"PrefixListId": p, "Description": desc} for p in source["prefix_lists"]
+        ]
     return perm

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from paymentaudit.sandbox.provision.base import (
-    ENGINE,
-    ENGINE_VERSION,
-    INSTANCES,
-    PRIMARY,
-    REPLICA,
-    Env,
-    allow,
-    document,
-    make_role,
-    make_sg,
-    tcp,
-)
+from typing import Any
+
+from paymentaudit import platform
+from paymentaudit.sandbox.provision.base import PRIMARY, Env, document, make_role, make_sg
+
+# RDS turns rotation on for the master-user secret it creates (every 7 days); moto creates the
+# secret but leaves rotation off, so the sandbox does what RDS does.
+RDS_SECRET_ROTATION_DAYS = 7
 
 # -- database -----------------------------------------------------------------------------------
 
@@ -22,103 +17,79 @@ from paymentaudit.sandbox.provision.base import (
 def database(env: Env) -> None:
     """Aurora PostgreSQL: SG, subnet group, cluster with a managed secret, two instances."""
     rds = env.c("rds")
-    ec2 = env.c("ec2")
-    rds_sg = make_sg(
+    spec = platform.AURORA
+    key_arn = env.ids[platform.PRIMARY_KEY.name]
+    env.ids["rds_sg"] = rds_sg = make_sg(
         env,
-        "payment-rds-sg",
-        "Aurora PostgreSQL: 5432 from the payment Lambdas only",
+        spec.security_group,
         env.ids["vpc"],
+        name=env.layout.db_security_group,
+        groups={platform.LAMBDA_SG.name: env.ids["lambda_sg"]},
     )
-    ec2.authorize_security_group_ingress(
-        GroupId=rds_sg, IpPermissions=[tcp(5432, group=env.ids["lambda_sg"])]
-    )
-    env.ids["rds_sg"] = rds_sg
     tags = env.tag_list()
+    subnet_group = env.name(spec.subnet_group)
     rds.create_db_subnet_group(
-        DBSubnetGroupName=env.name("payment-db-subnets"),
-        DBSubnetGroupDescription="Private subnets of the payment VPC",
+        DBSubnetGroupName=subnet_group,
+        DBSubnetGroupDescription=spec.subnet_group_description,
         SubnetIds=env.ids["subnets"],
         Tags=tags,
     )
+    statements = spec.monitoring_statements
     monitoring_role = make_role(
         env,
-        "payment-rds-monitoring-role",
-        "monitoring.rds.amazonaws.com",
-        "payment-rds-monitoring-policy",
-        _monitoring_policy(env),
-        scoped=True,
+        spec.monitoring_role,
+        document(*(s.render(region=PRIMARY, account_id=env.account_id) for s in statements)),
     )
-    cluster_id = env.name("payment-aurora-cluster")
+    cluster_id = env.name(spec.cluster)
     cluster = rds.create_db_cluster(
         DBClusterIdentifier=cluster_id,
-        Engine=ENGINE,
-        EngineVersion=ENGINE_VERSION,
-        DatabaseName="payments",
-        MasterUsername="payment_admin",
-        ManageMasterUserPassword=True,
-        MasterUserSecretKmsKeyId=env.ids["payment-cmk"],
-        Port=5432,
-        DBSubnetGroupName=env.name("payment-db-subnets"),
+        Engine=spec.engine,
+        EngineVersion=spec.engine_version,
+        DatabaseName=spec.database_name,
+        MasterUsername=spec.master_username,
+        ManageMasterUserPassword=spec.managed_master_password,
+        MasterUserSecretKmsKeyId=key_arn,
+        Port=spec.port,
+        DBSubnetGroupName=subnet_group,
         VpcSecurityGroupIds=[rds_sg],
-        StorageEncrypted=True,
-        KmsKeyId=env.ids["payment-cmk"],
-        EnableIAMDatabaseAuthentication=True,
-        BackupRetentionPeriod=14 if env.is_prod else 7,
-        PreferredBackupWindow="03:00-04:00",
-        PreferredMaintenanceWindow="sun:05:00-sun:06:00",
-        CopyTagsToSnapshot=True,
-        EnableCloudwatchLogsExports=["postgresql"],
-        DeletionProtection=env.is_prod,
+        StorageEncrypted=spec.storage_encrypted,
+        KmsKeyId=key_arn,
+        EnableIAMDatabaseAuthentication=spec.iam_authentication,
+        BackupRetentionPeriod=env.settings.backup_retention_days,
+        PreferredBackupWindow=spec.backup_window,
+        PreferredMaintenanceWindow=spec.maintenance_window,
+        CopyTagsToSnapshot=spec.copy_tags_to_snapshot,
+        EnableCloudwatchLogsExports=list(spec.log_exports),
+        DeletionProtection=env.settings.deletion_protection,
         Tags=tags,
     )["DBCluster"]
     env.ids["cluster"] = cluster_id
-    # RDS turns rotation on for the master-user secret it creates (every 7 days); moto
-    # creates the secret but leaves rotation off, so the sandbox does what RDS does.
     secret_arn = cluster["MasterUserSecret"]["SecretArn"]
     env.c("secretsmanager").rotate_secret(
-        SecretId=secret_arn, RotationRules={"AutomaticallyAfterDays": 7}
+        SecretId=secret_arn, RotationRules={"AutomaticallyAfterDays": RDS_SECRET_ROTATION_DAYS}
     )
     env.ids["master_user_secret"] = secret_arn
-    for base, az in INSTANCES:
+    # The layout's instance names: the stack's (``...-instance-1-<suffix>``) or the original
+    # design's (``payment-aurora-<suffix>-1``), in two AZs.
+    for instance in env.layout.db_instances:
         rds.create_db_instance(
-            DBInstanceIdentifier=env.name(base),
+            DBInstanceIdentifier=env.name(instance.name),
             DBClusterIdentifier=cluster_id,
             DBInstanceClass=env.db_instance_class,
-            Engine=ENGINE,
-            EngineVersion=ENGINE_VERSION,
-            AvailabilityZone=az,
-            DBSubnetGroupName=env.name("payment-db-subnets"),
-            PubliclyAccessible=False,
-            AutoMinorVersionUpgrade=True,
-            CopyTagsToSnapshot=True,
-            EnablePerformanceInsights=True,
-            PerformanceInsightsKMSKeyId=env.ids["payment-cmk"],
-            PerformanceInsightsRetentionPeriod=7,
-            MonitoringInterval=60,
+            Engine=spec.engine,
+            EngineVersion=spec.engine_version,
+            AvailabilityZone=instance.availability_zone,
+            DBSubnetGroupName=subnet_group,
+            PubliclyAccessible=spec.publicly_accessible,
+            AutoMinorVersionUpgrade=spec.auto_minor_version_upgrade,
+            CopyTagsToSnapshot=spec.copy_tags_to_snapshot,
+            EnablePerformanceInsights=spec.performance_insights,
+            PerformanceInsightsKMSKeyId=key_arn,
+            PerformanceInsightsRetentionPeriod=spec.performance_insights_retention_days,
+            MonitoringInterval=spec.monitoring_interval,
             MonitoringRoleArn=monitoring_role,
             Tags=tags,
         )
-
-
-def _monitoring_policy(env: Env) -> str:
-    group = env.arn("logs", "log-group:RDSOSMetrics")
-    return document(
-        allow(
-            "ManageRdsOsMetricsLogGroup",
-            ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
-            [group],
-        ),
-        allow(
-            "WriteRdsOsMetricsLogStreams",
-            [
-                "logs:CreateLogStream",
-                "logs:DescribeLogStreams",
-                "logs:GetLogEvents",
-                "logs:PutLogEvents",
-            ],
-            [f"{group}:log-stream:*"],
-        ),
-    )
 
 
 # -- sessions -----------------------------------------------------------------------------------
@@ -127,77 +98,90 @@ def _monitoring_policy(env: Env) -> str:
 def sessions(env: Env) -> None:
     """The DynamoDB sessions table: on demand, GSI, PITR, CMK, TTL, protection in prod."""
     ddb = env.c("dynamodb")
-    table = env.name("payment-sessions")
+    spec = platform.SESSIONS
+    table = env.name(spec.name)
     ddb.create_table(
         TableName=table,
-        BillingMode="PAY_PER_REQUEST",
+        BillingMode=spec.billing_mode,
         AttributeDefinitions=[
-            {"AttributeName": "session_id", "AttributeType": "S"},
-            {"AttributeName": "user_id", "AttributeType": "S"},
+            {"AttributeName": name, "AttributeType": kind} for name, kind in spec.attributes
         ],
-        KeySchema=[{"AttributeName": "session_id", "KeyType": "HASH"}],
+        KeySchema=[{"AttributeName": spec.hash_key, "KeyType": "HASH"}],
         GlobalSecondaryIndexes=[
             {
-                "IndexName": "user_id-index",
-                "KeySchema": [{"AttributeName": "user_id", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
+                "IndexName": index.name,
+                "KeySchema": [{"AttributeName": index.hash_key, "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": index.projection},
             }
+            for index in spec.indexes
         ],
         SSESpecification={
             "Enabled": True,
             "SSEType": "KMS",
-            "KMSMasterKeyId": env.ids["payment-cmk"],
+            "KMSMasterKeyId": env.ids[platform.PRIMARY_KEY.name],
         },
-        DeletionProtectionEnabled=env.is_prod,
+        DeletionProtectionEnabled=env.settings.deletion_protection,
         Tags=env.tag_list(),
     )
     ddb.update_continuous_backups(
-        TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        TableName=table,
+        PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": spec.point_in_time_recovery
+        },
     )
     ddb.update_time_to_live(
-        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+        TableName=table,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
     )
     env.ids["table"] = table
 
 
 # -- storage ------------------------------------------------------------------------------------
 
-LIFECYCLE = {
-    "Rules": [
-        {
-            "ID": "audit-log-tiering",
-            "Status": "Enabled",
-            "Filter": {"Prefix": ""},
-            "Transitions": [
-                {"Days": 30, "StorageClass": "STANDARD_IA"},
-                {"Days": 90, "StorageClass": "GLACIER"},
-            ],
-            "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
-            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-        }
-    ]
-}
+
+def lifecycle() -> dict[str, Any]:
+    """The buckets' lifecycle configuration (platform.LIFECYCLE) in the S3 API's shape."""
+    rule = platform.LIFECYCLE
+    return {
+        "Rules": [
+            {
+                "ID": rule.id,
+                "Status": "Enabled",
+                "Filter": {"Prefix": rule.prefix},
+                "Transitions": [
+                    {"Days": days, "StorageClass": storage} for days, storage in rule.transitions
+                ],
+                "NoncurrentVersionExpiration": {"NoncurrentDays": rule.noncurrent_days},
+                "AbortIncompleteMultipartUpload": {
+                    "DaysAfterInitiation": rule.abort_multipart_days
+                },
+            }
+        ]
+    }
 
 
-def _bucket(env: Env, base: str, region: str, key_arn: str) -> str:
-    s3 = env.c("s3", region)
-    name = env.name(base)
+def _bucket(env: Env, spec: platform.Bucket) -> str:
+    s3 = env.c("s3", spec.region)
+    hardening = platform.HARDENING
+    name = env.name(spec.name)
     extra = (
-        {} if region == PRIMARY else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        {}
+        if spec.region == PRIMARY
+        else {"CreateBucketConfiguration": {"LocationConstraint": spec.region}}
     )
     s3.create_bucket(Bucket=name, **extra)
     s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": env.tag_list()})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": hardening.versioning})
     s3.put_bucket_encryption(
         Bucket=name,
         ServerSideEncryptionConfiguration={
             "Rules": [
                 {
                     "ApplyServerSideEncryptionByDefault": {
-                        "SSEAlgorithm": "aws:kms",
-                        "KMSMasterKeyID": key_arn,
+                        "SSEAlgorithm": hardening.sse_algorithm,
+                        "KMSMasterKeyID": env.ids[spec.key.name],
                     },
-                    "BucketKeyEnabled": True,
+                    "BucketKeyEnabled": hardening.bucket_key,
                 }
             ]
         },
@@ -205,93 +189,48 @@ def _bucket(env: Env, base: str, region: str, key_arn: str) -> str:
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "BlockPublicPolicy": True,
-            "IgnorePublicAcls": True,
-            "RestrictPublicBuckets": True,
+            "BlockPublicAcls": hardening.block_public_access,
+            "BlockPublicPolicy": hardening.block_public_access,
+            "IgnorePublicAcls": hardening.block_public_access,
+            "RestrictPublicBuckets": hardening.block_public_access,
         },
     )
-    arn = f"arn:aws:s3:::{name}"
     s3.put_bucket_policy(
-        Bucket=name,
-        Policy=document(
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [arn, f"{arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ),
+        Bucket=name, Policy=document(platform.deny_insecure_transport(f"arn:aws:s3:::{name}"))
     )
-    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration=LIFECYCLE)
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration=lifecycle())
     return name
 
 
 def storage(env: Env) -> None:
     """The audit bucket, its us-west-2 replica, the replication role and configuration."""
-    source = _bucket(env, "payment-audit-logs", PRIMARY, env.ids["payment-cmk"])
-    replica = _bucket(env, "payment-audit-logs-replica", REPLICA, env.ids["payment-replica-cmk"])
+    source = _bucket(env, platform.AUDIT_BUCKET)
+    replica = _bucket(env, platform.REPLICA_BUCKET)
     src_arn, dst_arn = f"arn:aws:s3:::{source}", f"arn:aws:s3:::{replica}"
-    role = make_role(
-        env,
-        "payment-s3-replication-role",
-        "s3.amazonaws.com",
-        "payment-s3-replication-policy",
-        document(
-            allow(
-                "ReadSourceReplicationConfiguration",
-                ["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                [src_arn],
-            ),
-            allow(
-                "ReadSourceObjectVersions",
-                [
-                    "s3:GetObjectVersionAcl",
-                    "s3:GetObjectVersionForReplication",
-                    "s3:GetObjectVersionTagging",
-                ],
-                [f"{src_arn}/*"],
-            ),
-            allow(
-                "WriteReplicaObjects",
-                ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
-                [f"{dst_arn}/*"],
-            ),
-            allow(
-                "DecryptSourceObjects",
-                ["kms:Decrypt"],
-                [env.ids["payment-cmk"]],
-                Condition={"StringEquals": {"kms:ViaService": f"s3.{PRIMARY}.amazonaws.com"}},
-            ),
-            allow(
-                "EncryptReplicaObjects",
-                ["kms:Encrypt", "kms:GenerateDataKey"],
-                [env.ids["payment-replica-cmk"]],
-                Condition={"StringEquals": {"kms:ViaService": f"s3.{REPLICA}.amazonaws.com"}},
-            ),
-        ),
-        scoped=True,
-    )
+    spec = platform.REPLICATION
+    refs = {
+        "bucket_arn": src_arn,
+        "replica_bucket_arn": dst_arn,
+        "key_arn": env.ids[platform.AUDIT_BUCKET.key.name],
+        "replica_key_arn": env.ids[platform.REPLICA_BUCKET.key.name],
+    }
+    role = make_role(env, spec.role, document(*(s.render(**refs) for s in spec.statements)))
     env.c("s3").put_bucket_replication(
         Bucket=source,
         ReplicationConfiguration={
             "Role": role,
             "Rules": [
                 {
-                    "ID": "replicate-all-to-us-west-2",
+                    "ID": spec.rule_id,
                     "Status": "Enabled",
-                    "Priority": 1,
-                    "Filter": {"Prefix": ""},
+                    "Priority": spec.priority,
+                    "Filter": {"Prefix": spec.prefix},
                     "DeleteMarkerReplication": {"Status": "Enabled"},
                     "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
                     "Destination": {
                         "Bucket": dst_arn,
-                        "StorageClass": "STANDARD",
-                        "EncryptionConfiguration": {
-                            "ReplicaKmsKeyID": env.ids["payment-replica-cmk"]
-                        },
+                        "StorageClass": spec.storage_class,
+                        "EncryptionConfiguration": {"ReplicaKmsKeyID": refs["replica_key_arn"]},
                     },
                 }
             ],

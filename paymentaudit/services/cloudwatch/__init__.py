@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.cloudwatch.collect import COLLECTORS
 from paymentaudit.services.cloudwatch.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping
 
 SERVICE = ServiceSpec(
     name="cloudwatch",
@@ -23,4 +23,9 @@ SERVICE = ServiceSpec(
             "logs), and the SNS topic the alarms notify."
         ),
     ),
+    iam={
+        # DescribeAlarms (no names: it enumerates the account) is authorized against alarm:*.
+        "alarm": (IamScope("arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"),),
+        "dashboard": (IamScope("arn:{partition}:cloudwatch::{account}:dashboard/{name}"),),
+    },
 )

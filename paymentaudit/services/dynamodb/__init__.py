@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.dynamodb.collect import COLLECTORS
 from paymentaudit.services.dynamodb.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping
 
 SERVICE = ServiceSpec(
     name="dynamodb",
@@ -19,4 +19,5 @@ SERVICE = ServiceSpec(
         heading="DynamoDB",
         description=("The sessions table."),
     ),
+    iam={"table": (IamScope("arn:{partition}:dynamodb:{region}:{account}:table/{name}"),)},
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.ec2.collect import COLLECTORS, aws_created
 from paymentaudit.services.ec2.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping, any_name
 
 SERVICE = ServiceSpec(
     name="ec2",
@@ -29,4 +29,6 @@ SERVICE = ServiceSpec(
     ),
     aws_created=aws_created,
     sandbox_gaps={},
+    # A VPC joins by its Name or EnvironmentSuffix tag, and its id says nothing: any VPC.
+    iam={"vpc": (IamScope("arn:{partition}:ec2:{region}:{account}:vpc/{name}", any_name),)},
 )

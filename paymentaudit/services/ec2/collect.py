@@ -1,4 +1,9 @@
-"""EC2 network: the environment's VPC and what lives in it, and its security groups."""
+"""EC2 network: the environment's VPC and what lives in it, and its security groups.
+
+The collectors: what each lists (the VPC-scoped ones filtered to the environment's VPCs), how
+it names what it finds, and the details it reads. Their build functions, and how they read the
+members missing from a response, are in :mod:`paymentaudit.services.ec2.build`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,36 @@ from typing import Any
 
 from paymentaudit.model import Resource, ResourceKey
 from paymentaudit.naming import logical_name
-from paymentaudit.redact import policy_document
-from paymentaudit.services.declare import Built, Call, Collector, Item, Ref, Scope, tag_dict
+from paymentaudit.services.declare import Call, Collector, Item, Ref, Scope, tag_dict
+from paymentaudit.services.ec2.build import (
+    build_endpoint,
+    build_route_table,
+    build_security_group,
+    build_subnet,
+    build_vpc,
+    safe_name,
+    sg_rules,
+)
+
+__all__ = [
+    "COLLECTORS",
+    "MAIN_ROUTE_TABLE",
+    "ROUTE_TABLE",
+    "SECURITY_GROUP",
+    "SUBNET",
+    "VPC",
+    "VPC_ENDPOINT",
+    "aws_created",
+    "build_endpoint",
+    "build_route_table",
+    "build_security_group",
+    "build_subnet",
+    "build_vpc",
+    "flow_log_groups",
+    "route_table_relation_name",
+    "safe_name",
+    "sg_rules",
+]
 
 
 def _vpc_filter(name: str) -> Any:
@@ -21,7 +54,7 @@ def _in_vpcs(name: str = "vpc-id") -> Any:
 
 def _arn(kind: str, key: str) -> Any:
     return lambda raw, scope: (
-        f"arn:{scope.partition}:ec2:{scope.region}:{scope.account_id}:{kind}/{raw[key]}"
+        f"arn:{scope.partition}:ec2:{scope.region}:{scope.account_id}:{kind}/{raw.get(key, '')}"
     )
 
 
@@ -33,106 +66,6 @@ def _vpc_attribute(attribute: str, result: str) -> Call:
     )
 
 
-def sg_rules(permissions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Security-group permissions flattened to one sorted entry per (protocol, ports, source)."""
-    rules: list[dict[str, Any]] = []
-    for perm in permissions or []:
-        protocol = str(perm.get("IpProtocol", "-1"))
-        base = {
-            "protocol": "all" if protocol == "-1" else protocol,
-            "from_port": perm.get("FromPort") if protocol != "-1" else None,
-            "to_port": perm.get("ToPort") if protocol != "-1" else None,
-        }
-        sources = [r.get("CidrIp") for r in perm.get("IpRanges", [])]
-        sources += [r.get("CidrIpv6") for r in perm.get("Ipv6Ranges", [])]
-        sources += [r.get("PrefixListId") for r in perm.get("PrefixListIds", [])]
-        sources += [r.get("GroupId") for r in perm.get("UserIdGroupPairs", [])]
-        rules.extend({**base, "source": source} for source in sources if source)
-    rules.sort(key=lambda r: (r["protocol"], r["from_port"] or 0, r["to_port"] or 0, r["source"]))
-    return rules
-
-
-def build_vpc(item: Item, scope: Scope) -> Built:
-    """VPC: CIDR, DNS attributes, NAT/IGW presence, flow logs."""
-    raw = item.raw
-    nats = [n for n in item.detail("nat_gateways", []) if n.get("State") not in ("deleted",)]
-    flow_logs = sorted(
-        (
-            {
-                "traffic_type": fl.get("TrafficType"),
-                "log_destination_type": fl.get("LogDestinationType", "cloud-watch-logs"),
-                "log_destination": fl.get("LogGroupName") or fl.get("LogDestination"),
-                "iam_role_arn": fl.get("DeliverLogsPermissionArn"),
-                "max_aggregation_interval": fl.get("MaxAggregationInterval"),
-            }
-            for fl in item.detail("flow_logs", [])
-        ),
-        key=lambda f: (str(f["log_destination"]), str(f["traffic_type"])),
-    )
-    config = {
-        "cidr_block": raw.get("CidrBlock"),
-        "instance_tenancy": raw.get("InstanceTenancy"),
-        "enable_dns_support": item.details.get("enable_dns_support"),
-        "enable_dns_hostnames": item.details.get("enable_dns_hostnames"),
-        "nat_gateways": len(nats),
-        "internet_gateway": bool(item.detail("internet_gateways", [])),
-        "flow_logs": flow_logs,
-    }
-    return Built(config=config, aliases=(raw["VpcId"],))
-
-
-def build_subnet(item: Item, scope: Scope) -> Built:
-    """Subnet: CIDR, AZ, public-IP mapping."""
-    raw = item.raw
-    config = {
-        "vpc_id": raw.get("VpcId"),
-        "cidr_block": raw.get("CidrBlock"),
-        "availability_zone": raw.get("AvailabilityZone"),
-        "map_public_ip_on_launch": raw.get("MapPublicIpOnLaunch"),
-    }
-    return Built(config=config, aliases=(raw["SubnetId"],), name=item.name or raw["SubnetId"])
-
-
-def build_route_table(item: Item, scope: Scope) -> Built:
-    """Route table: routes by destination and target, associated subnets, main flag."""
-    raw = item.raw
-    routes = []
-    for route in raw.get("Routes", []):
-        dest = (
-            route.get("DestinationCidrBlock")
-            or route.get("DestinationIpv6CidrBlock")
-            or route.get("DestinationPrefixListId")
-        )
-        target = next(
-            (
-                route[k]
-                for k in (
-                    "GatewayId",
-                    "NatGatewayId",
-                    "TransitGatewayId",
-                    "VpcPeeringConnectionId",
-                    "NetworkInterfaceId",
-                    "InstanceId",
-                    "EgressOnlyInternetGatewayId",
-                )
-                if route.get(k)
-            ),
-            None,
-        )
-        if str(dest).startswith("pl-") and str(target).startswith("vpce-"):
-            dest = "endpoint-prefix-list"  # the service prefix list: the endpoint names it
-        routes.append({"destination": dest, "target": target})
-    routes.sort(key=lambda r: (str(r["destination"]), str(r["target"])))
-    assocs = raw.get("Associations", [])
-    config = {
-        "vpc_id": raw.get("VpcId"),
-        "main": any(a.get("Main") for a in assocs),
-        "routes": routes,
-        "subnet_ids": sorted(a["SubnetId"] for a in assocs if a.get("SubnetId")),
-    }
-    return Built(config=config, aliases=(raw["RouteTableId"],))
-
-
 MAIN_ROUTE_TABLE = "main"
 
 
@@ -141,7 +74,7 @@ def _route_table_name(raw: dict[str, Any]) -> str:
     name = tag_dict(raw.get("Tags")).get("Name")
     if name:
         return name
-    if any(a.get("Main") for a in raw.get("Associations", [])):
+    if any(a.get("Main") for a in raw.get("Associations") or []):
         return MAIN_ROUTE_TABLE
     return ""
 
@@ -165,48 +98,11 @@ def flow_log_groups(vpc: Resource) -> list[str]:
     ]
 
 
-def build_endpoint(item: Item, scope: Scope) -> Built:
-    """VPC endpoint: service, type, private DNS, route tables, subnets, groups, policy."""
-    raw = item.raw
-    config = {
-        "vpc_id": raw.get("VpcId"),
-        "service_name": raw.get("ServiceName"),
-        "vpc_endpoint_type": raw.get("VpcEndpointType"),
-        "private_dns_enabled": raw.get("PrivateDnsEnabled")
-        if raw.get("VpcEndpointType") == "Interface"
-        else None,
-        "route_table_ids": sorted(raw.get("RouteTableIds", [])),
-        "subnet_ids": sorted(raw.get("SubnetIds", [])),
-        "security_group_ids": sorted(g["GroupId"] for g in raw.get("Groups", [])),
-        "policy": policy_document(raw.get("PolicyDocument")),
-    }
-    # A gateway endpoint's service prefix list: security-group rules name it (pl-...), and
-    # this alias makes normalization name it by the endpoint, like the route tables do.
-    prefix_lists = tuple(
-        p["PrefixListId"]
-        for p in item.detail("prefix_lists", [])
-        if raw.get("VpcEndpointType") == "Gateway" and p.get("PrefixListId")
-    )
-    return Built(config=config, aliases=(raw["VpcEndpointId"], *prefix_lists))
-
-
 def _endpoint_name(raw: dict[str, Any]) -> str:
     name = tag_dict(raw.get("Tags")).get("Name")
     if name:
         return name
     return "vpc-endpoint-" + str(raw.get("ServiceName", "")).rsplit(".", 1)[-1]
-
-
-def build_security_group(item: Item, scope: Scope) -> Built:
-    """Security group: description and ingress/egress rules."""
-    raw = item.raw
-    config = {
-        "vpc_id": raw.get("VpcId"),
-        "description": raw.get("Description"),
-        "ingress": sg_rules(raw.get("IpPermissions")),
-        "egress": sg_rules(raw.get("IpPermissionsEgress")),
-    }
-    return Built(config=config, aliases=(raw["GroupId"],))
 
 
 def _in_env_vpc(item: Item, scope: Scope, tagged: bool) -> bool:
@@ -261,7 +157,9 @@ SUBNET = Collector(
     list=Call("describe_subnets", params=_in_vpcs(), result="Subnets", paginate=True),
     list_scope="vpc",
     id="SubnetId",
-    name=lambda raw: tag_dict(raw.get("Tags")).get("Name") or f"subnet-{raw['AvailabilityZone']}",
+    name=lambda raw: (
+        tag_dict(raw.get("Tags")).get("Name") or f"subnet-{raw.get('AvailabilityZone', '')}"
+    ),
     tags="Tags",
     arn=_arn("subnet", "SubnetId"),
     member=_in_env_vpc,

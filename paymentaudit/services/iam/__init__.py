@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.iam.collect import COLLECTORS
 from paymentaudit.services.iam.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping, any_name
 
 SERVICE = ServiceSpec(
     name="iam",
@@ -19,4 +19,10 @@ SERVICE = ServiceSpec(
         heading="IAM",
         description=("The roles and their policies."),
     ),
+    iam={
+        "role": (IamScope("arn:{partition}:iam::{account}:role/{name}"),),
+        # The customer-managed policies attached to a role: the role names them, their names
+        # follow no naming, so any policy (GetPolicy and GetPolicyVersion only read them).
+        "policy": (IamScope("arn:{partition}:iam::{account}:policy/{name}", any_name),),
+    },
 )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from paymentaudit.services.kms.collect import COLLECTORS
 from paymentaudit.services.kms.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping, any_name
+
+
+def aliased(suffix: str, ssm_path: str, partition: str) -> dict[str, dict[str, list[str]]]:
+    """A key with an alias of the environment (the collector's membership by alias)."""
+    return {"ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/*-{suffix}"]}}
+
 
 SERVICE = ServiceSpec(
     name="kms",
@@ -19,4 +25,8 @@ SERVICE = ServiceSpec(
         heading="KMS",
         description=("The customer-managed keys, named by their aliases."),
     ),
+    # Key ids say nothing: a key is the environment's by an alias ending with -<suffix>.
+    iam={
+        "key": (IamScope("arn:{partition}:kms:{region}:{account}:key/{name}", any_name, aliased),)
+    },
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.lambda_.collect import COLLECTORS
 from paymentaudit.services.lambda_.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping
 
 SERVICE = ServiceSpec(
     name="lambda",
@@ -22,4 +22,5 @@ SERVICE = ServiceSpec(
             "Logs log groups."
         ),
     ),
+    iam={"function": (IamScope("arn:{partition}:lambda:{region}:{account}:function:{name}"),)},
 )

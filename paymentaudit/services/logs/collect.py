@@ -1,4 +1,14 @@
-"""CloudWatch Logs log groups: retention and KMS key."""
+"""CloudWatch Logs log groups: retention and KMS key.
+
+Members missing from a DescribeLogGroups ``LogGroup``, decided from the CloudWatch Logs API
+reference: none is made unknown; each absence has a documented meaning, kept:
+
+* ``retentionInDays``: the log events never expire (DeleteRetentionPolicy removes it);
+* ``kmsKeyId``: the group is not encrypted with a KMS key of the account;
+* ``logGroupClass``: ``STANDARD``, the class of every group made before log classes existed
+  (and of moto's): "If you omit this parameter, the default of STANDARD is used", and the
+  class cannot change after a group is created.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +30,7 @@ def build_log_group(item: Item, scope: Scope) -> Built:
     config = {
         "retention_in_days": raw.get("retentionInDays"),
         "kms_key_id": raw.get("kmsKeyId"),
-        "log_group_class": raw.get("logGroupClass", "STANDARD"),
+        "log_group_class": raw.get("logGroupClass") or "STANDARD",
     }
     return Built(config=config, aliases=tuple(a for a in (raw.get("arn"),) if a))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.rds.collect import COLLECTORS
 from paymentaudit.services.rds.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping
 
 SERVICE = ServiceSpec(
     name="rds",
@@ -23,5 +23,12 @@ SERVICE = ServiceSpec(
     ),
     sandbox_gaps={
         "rds.instance": ("performance_insights_enabled", "performance_insights_kms_key_id"),
+    },
+    # DescribeDBClusters, DescribeDBInstances and DescribeDBSubnetGroups enumerate the account:
+    # AWS authorizes them against the type's wildcard ARN (cluster:*, db:*, subgrp:*).
+    iam={
+        "cluster": (IamScope("arn:{partition}:rds:{region}:{account}:cluster:{name}"),),
+        "db": (IamScope("arn:{partition}:rds:{region}:{account}:db:{name}"),),
+        "subgrp": (IamScope("arn:{partition}:rds:{region}:{account}:subgrp:{name}"),),
     },
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paymentaudit.services.s3.collect import COLLECTORS
 from paymentaudit.services.s3.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Section, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Section, ServiceSpec, TerraformMapping
 
 SERVICE = ServiceSpec(
     name="s3",
@@ -25,4 +25,5 @@ SERVICE = ServiceSpec(
             "replication.rules.*.delete_marker_replication",
         ),
     },
+    iam={"bucket": (IamScope("arn:{partition}:s3:::{name}"),)},
 )

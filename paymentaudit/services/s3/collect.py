@@ -1,5 +1,28 @@
 """S3 buckets, in whichever region each lives: versioning, encryption, access, lifecycle,
-replication, policy and logging."""
+replication, policy and logging.
+
+Members missing from a response, decided member by member from the S3 API reference:
+
+* Unknown when absent (``item.errors[<attribute>] = "<Member> not in the response"``: not
+  compared, and a rule reading the attribute is not evaluated): any of the four flags of a
+  ``PublicAccessBlockConfiguration`` (never read as off); the ``Rules`` of a
+  ``ServerSideEncryptionConfiguration`` that is present, a rule's
+  ``ApplyServerSideEncryptionByDefault`` or its ``SSEAlgorithm``; a lifecycle rule's
+  ``Status``; the ``Role`` or ``Rules`` of a ``ReplicationConfiguration`` that is present, a
+  replication rule's ``Status``, ``Destination`` or destination ``Bucket``.
+* Absent with a documented meaning, kept: GetBucketVersioning's ``Status`` (versioning was
+  never enabled: ``Disabled``) and ``MFADelete`` (returned only once MFA delete was
+  configured: ``Disabled``); ``LoggingEnabled`` (server access logging is off); a replication
+  rule's ``DeleteMarkerReplication`` (None: not specified, the behaviour of the earlier
+  replication configuration) and ``SourceSelectionCriteria.SseKmsEncryptedObjects`` (None: objects
+  encrypted with SSE-KMS are not selected for replication); ``BucketKeyEnabled`` (off by
+  default); a rule's destination ``StorageClass``, ``EncryptionConfiguration``, ``Priority``.
+* Not distinguishable here: a configuration call answered with its "not configured" error
+  (``ServerSideEncryptionConfigurationNotFoundError``, ``NoSuchLifecycleConfiguration``,
+  ``ReplicationConfigurationNotFoundError``, ``NoSuchPublicAccessBlockConfiguration``,
+  ``NoSuchBucketPolicy``) and a response without the configuration member both reach the
+  build as None (``engine.item_calls``): read as not configured.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +31,16 @@ from typing import Any
 from paymentaudit.model import Resource, canonical_json
 from paymentaudit.redact import is_tls_only, policy_document
 from paymentaudit.services.declare import Built, Call, Collector, Item, Ref, Scope
+
+
+class Unknown(Exception):
+    """A member S3 always returns is missing: the attribute is unknown (the message says why)."""
+
+
+def _dig(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def bucket_region(location: Any) -> str:
@@ -39,6 +72,8 @@ def _lifecycle(rules: list[dict[str, Any]] | None) -> dict[str, Any] | None:
         return None
     out = []
     for rule in rules:
+        if rule.get("Status") is None:
+            raise Unknown("a lifecycle rule's Status not in the response")
         filt = rule.get("Filter") or {}
         prefix = filt.get("Prefix", rule.get("Prefix"))
         out.append(
@@ -48,7 +83,7 @@ def _lifecycle(rules: list[dict[str, Any]] | None) -> dict[str, Any] | None:
                 "transitions": sorted(
                     (
                         {"days": t.get("Days"), "storage_class": t.get("StorageClass")}
-                        for t in rule.get("Transitions", [])
+                        for t in rule.get("Transitions") or []
                     ),
                     key=lambda t: (t["days"] or 0, str(t["storage_class"])),
                 ),
@@ -59,7 +94,7 @@ def _lifecycle(rules: list[dict[str, Any]] | None) -> dict[str, Any] | None:
                 "noncurrent_version_transitions": sorted(
                     (
                         {"days": t.get("NoncurrentDays"), "storage_class": t.get("StorageClass")}
-                        for t in rule.get("NoncurrentVersionTransitions", [])
+                        for t in rule.get("NoncurrentVersionTransitions") or []
                     ),
                     key=lambda t: (t["days"] or 0, str(t["storage_class"])),
                 ),
@@ -74,8 +109,14 @@ def _lifecycle(rules: list[dict[str, Any]] | None) -> dict[str, Any] | None:
 def _replication(config: dict[str, Any] | None) -> dict[str, Any] | None:
     if config is None:
         return None
+    for member in ("Role", "Rules"):
+        if config.get(member) is None:
+            raise Unknown(f"ReplicationConfiguration.{member} not in the response")
     rules = []
-    for rule in config.get("Rules", []):
+    for rule in config["Rules"]:
+        for path in ("Status", "Destination", "Destination.Bucket"):
+            if _dig(rule, path) is None:
+                raise Unknown(f"a replication rule's {path} not in the response")
         dest = rule.get("Destination") or {}
         criteria = rule.get("SourceSelectionCriteria") or {}
         rules.append(
@@ -99,10 +140,18 @@ def _replication(config: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _encryption(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not config:
+    if config is None:
         return None
-    rule = (config.get("Rules") or [{}])[0]
-    default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+    if not config.get("Rules"):
+        raise Unknown("ServerSideEncryptionConfiguration.Rules not in the response")
+    rule = config["Rules"][0]
+    for path in (
+        "ApplyServerSideEncryptionByDefault",
+        "ApplyServerSideEncryptionByDefault.SSEAlgorithm",
+    ):
+        if _dig(rule, path) is None:
+            raise Unknown(f"{path} not in the response")
+    default = rule["ApplyServerSideEncryptionByDefault"]
     return {
         "sse_algorithm": default.get("SSEAlgorithm"),
         "kms_master_key_id": default.get("KMSMasterKeyID"),
@@ -110,9 +159,20 @@ def _encryption(config: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+PUBLIC_ACCESS_FLAGS = (
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+)
+
+
 def _public_access_block(config: dict[str, Any] | None) -> dict[str, Any] | None:
     if config is None:
         return None
+    for flag in PUBLIC_ACCESS_FLAGS:
+        if config.get(flag) is None:
+            raise Unknown(f"PublicAccessBlockConfiguration.{flag} not in the response")
     return {
         "block_public_acls": bool(config.get("BlockPublicAcls")),
         "block_public_policy": bool(config.get("BlockPublicPolicy")),
@@ -121,18 +181,28 @@ def _public_access_block(config: dict[str, Any] | None) -> dict[str, Any] | None
     }
 
 
+def _read(item: Item, attribute: str, reduce: Any) -> Any:
+    """A detail reduced to its attribute; a missing member records it as unknown (None)."""
+    try:
+        return reduce(item.details.get(attribute))
+    except Unknown as why:
+        item.errors.setdefault(attribute, str(why))
+        return None
+
+
 def build_bucket(item: Item, scope: Scope) -> Built:
-    """Bucket configuration from its get_bucket_* calls."""
+    """Bucket configuration from its get_bucket_* calls; an always-returned member that is
+    missing makes its attribute unknown (see the module docstring)."""
     versioning = item.detail("versioning", {})
     policy = policy_document(item.details.get("policy"))
     logging = item.details.get("logging")
     config = {
-        "versioning": versioning.get("Status", "Disabled"),
-        "mfa_delete": versioning.get("MFADelete", "Disabled"),
-        "encryption": _encryption(item.details.get("encryption")),
-        "public_access_block": _public_access_block(item.details.get("public_access_block")),
-        "lifecycle_rules": _lifecycle(item.details.get("lifecycle_rules")),
-        "replication": _replication(item.details.get("replication")),
+        "versioning": versioning.get("Status") or "Disabled",
+        "mfa_delete": versioning.get("MFADelete") or "Disabled",
+        "encryption": _read(item, "encryption", _encryption),
+        "public_access_block": _read(item, "public_access_block", _public_access_block),
+        "lifecycle_rules": _read(item, "lifecycle_rules", _lifecycle),
+        "replication": _read(item, "replication", _replication),
         "policy": policy,
         "tls_only": is_tls_only(policy),
         "logging": None
@@ -168,7 +238,7 @@ BUCKET = Collector(
     list=Call("list_buckets", result="Buckets", paginate=True),
     regions="global",
     id="Name",
-    arn=lambda raw, scope: f"arn:{scope.partition}:s3:::{raw['Name']}",
+    arn=lambda raw, scope: f"arn:{scope.partition}:s3:::{raw.get('Name', '')}",
     locate=Call(
         "get_bucket_location",
         params={"Bucket": "Name"},

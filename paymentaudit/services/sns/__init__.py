@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from paymentaudit.services.sns.collect import COLLECTORS
 from paymentaudit.services.sns.terraform import RELATIONS, SPECS
-from paymentaudit.services.spec import Placement, ServiceSpec, TerraformMapping
+from paymentaudit.services.spec import IamScope, Placement, ServiceSpec, TerraformMapping
+
+
+def topic_names(suffix: str, ssm_path: str) -> tuple[str, ...]:
+    """A topic of the naming; a FIFO topic's name ends with ``.fifo`` after the suffix."""
+    return (f"*-{suffix}", f"*-{suffix}.fifo")
+
 
 SERVICE = ServiceSpec(
     name="sns",
@@ -15,4 +21,5 @@ SERVICE = ServiceSpec(
         "sns.topic": ("SnsTopic",),
     },
     placement=Placement(("cloudwatch",)),
+    iam={"topic": (IamScope("arn:{partition}:sns:{region}:{account}:{name}", topic_names),)},
 )

@@ -1,4 +1,18 @@
-"""SNS topics: KMS key and subscriptions."""
+"""SNS topics: KMS key and subscriptions.
+
+Attributes missing from GetTopicAttributes' ``Attributes`` map, decided from the SNS API
+reference:
+
+* Unknown when absent, or when not a number (``item.errors[<attribute>]``: not compared, and
+  a rule reading it is not evaluated): ``SubscriptionsConfirmed`` and ``SubscriptionsPending``,
+  which SNS returns for every topic (never read as 0).
+* Absent with a documented meaning, kept: ``KmsMasterKeyId`` (server-side encryption is off:
+  the attribute "applies only to server-side-encryption"); ``FifoTopic`` (a standard topic:
+  the FIFO attributes apply only to FIFO topics).
+* Not distinguishable here: a response without the ``Attributes`` map and the NotFound error
+  (the topic was deleted since it was listed) both reach the build as None, read as a topic
+  with no attribute set.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +38,21 @@ def build_topic(item: Item, scope: Scope) -> Built:
         return Built(config=config)
     config = {
         "kms_master_key_id": attrs.get("KmsMasterKeyId"),
-        "subscriptions": int(attrs.get("SubscriptionsConfirmed", 0) or 0)
-        + int(attrs.get("SubscriptionsPending", 0) or 0),
-        "fifo_topic": attrs.get("FifoTopic", "false") == "true",
+        "subscriptions": None,
+        "fifo_topic": str(attrs.get("FifoTopic", "false")).lower() == "true",
     }
+    total = 0
+    for name in ("SubscriptionsConfirmed", "SubscriptionsPending"):
+        value = attrs.get(name)
+        if value is None:
+            item.errors.setdefault("subscriptions", f"{name} not in the response")
+            return Built(config=config)
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            item.errors.setdefault("subscriptions", f"{name} is not a number")
+            return Built(config=config)
+        total += int(text)
+    config["subscriptions"] = total
     return Built(config=config)
 
 
@@ -51,7 +76,7 @@ TOPIC = Collector(
     service="sns",
     type="sns.topic",
     list=Call("list_topics", result="Topics", paginate=True),
-    id=lambda raw: raw["TopicArn"].rsplit(":", 1)[-1],
+    id=lambda raw: str(raw.get("TopicArn") or "").rsplit(":", 1)[-1],
     arn="TopicArn",
     member=is_member,
     logical=logical,

@@ -5,6 +5,21 @@ Listing uses describe_parameters, which returns no values. Values are then fetch
 names do not look sensitive: a SecureString value, or a sensitive one, is never requested.
 A value that is read is scanned at once (``paymentaudit.detect``): a secret in a harmless-named
 parameter is redacted there, keeping only the detector's name, and flagged.
+
+Members missing from a response (DescribeParameters' ``ParameterMetadata``, GetParameters),
+decided member by member from the SSM API reference:
+
+* Unknown when absent (``item.errors[<attribute>] = "<Member> not in the response"``: not
+  compared, and a rule reading the attribute is not evaluated): ``Type`` (and then the value is
+  not requested either: whether it may be read depends on the type) and ``Tier``, which SSM
+  returns for every parameter (never read as ``Standard``); the ``Value`` of a parameter whose
+  value was requested and returned.
+* Absent with a documented meaning, kept: ``DataType`` (``text``: "The default is text");
+  ``KeyId`` (only SecureString parameters have one); ``Description`` and ``AllowedPattern``
+  (none set). A parameter requested but not in GetParameters' ``Parameters`` (deleted since it
+  was listed, or in ``InvalidParameters``) has no value: None.
+* A parameter without a ``Name`` is never readable: whether its value may be requested depends
+  on its name.
 """
 
 from __future__ import annotations
@@ -19,25 +34,34 @@ from paymentaudit.services.declare import Built, Call, Collector, Item, Scope
 
 def readable(raw: dict[str, Any]) -> bool:
     """True when the parameter's value may be read: not SecureString, name not sensitive."""
-    return raw.get("Type") in ("String", "StringList") and not is_sensitive_name(raw["Name"])
+    name = raw.get("Name")
+    return (
+        bool(name) and raw.get("Type") in ("String", "StringList") and not is_sensitive_name(name)
+    )
 
 
 def build_parameter(item: Item, scope: Scope) -> Built:
-    """Parameter: type, data type, tier, key, and the value when it is not sensitive."""
+    """Parameter: type, data type, tier, key, and the value when it is not sensitive; an
+    always-returned member that is missing makes its attribute unknown (see the docstring)."""
     raw = item.raw
     secret = None
     if readable(raw):
         fetched = item.details.get("value")
         value = None if fetched is None else fetched.get("Value")
+        if fetched is not None and value is None:
+            item.errors.setdefault("value", "Value not in the response")
         secret = None if value is None else classify(raw["Name"], value)
         if secret is not None:
             value = redacted(secret)
     else:
         value = REDACTED
+    for member, attribute in (("Type", "type"), ("Tier", "tier")):
+        if raw.get(member) is None:
+            item.errors.setdefault(attribute, f"{member} not in the response")
     config = {
         "type": raw.get("Type"),
-        "data_type": raw.get("DataType", "text"),
-        "tier": raw.get("Tier", "Standard"),
+        "data_type": raw.get("DataType") or "text",
+        "tier": raw.get("Tier"),
         "key_id": raw.get("KeyId") if raw.get("Type") == "SecureString" else None,
         "description": raw.get("Description"),
         "allowed_pattern": raw.get("AllowedPattern"),
@@ -74,8 +98,8 @@ PARAMETER = Collector(
     id="Name",
     arn=lambda raw, scope: (
         f"arn:{scope.partition}:ssm:{scope.region}:{scope.account_id}:parameter"
-        + ("" if raw["Name"].startswith("/") else "/")
-        + raw["Name"]
+        + ("" if str(raw.get("Name") or "").startswith("/") else "/")
+        + str(raw.get("Name") or "")
     ),
     member=_member,
     logical=_logical,
