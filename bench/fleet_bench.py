@@ -44,7 +44,7 @@ RSS_TARGET_MB = 1024.0
 CHILD_TIMEOUT = 900.0
 SAMPLE_S = 0.1
 # Separate validate runs measured per scale (evenly spaced); None: all N.
-VALIDATE_SAMPLE: int | None = 10
+VALIDATE_SAMPLE: int | None = 5
 
 
 def _install_from_env() -> None:

@@ -287,12 +287,12 @@ inventory file). *Fleet s* is `python -m paymentaudit fleet --match 'prod-*' --b
 N report directories, fleet.json), *validates s* the N separate `validate <prod> --baseline
 dev --no-notebook` runs one after the other; every run is a fresh process with {latency} ms
 slept before every request and every request counted, in the worker processes too
-(`bench/fleet_bench.py`). At x50, {fleet_sample} of the 50 validate runs (evenly spaced) are
-measured and scaled to 50: the environments are identical and read from the same account.
+(`bench/fleet_bench.py`). Of the N validate runs, {fleet_sample} (evenly spaced) are measured
+and their mean scaled to N: the environments are identical and read from the same account.
 *Peak RSS* is the largest sum of the resident sizes of the fleet's process tree (sampled), or
 its largest single process's peak, whichever is higher.
 
-**Synth.** `paymentaudit.desired.load(synth=True)` for `prod-abc123` in a fresh process with
+**Synth.** `paymentaudit.desired.state.load(synth=True)` for `prod-abc123` in a fresh process with
 `PAYMENTAUDIT_CACHE_DIR` pointing at an empty directory (cold: runs the stack's synth),
 then the same call again (cached: a cache hit).
 """

@@ -177,20 +177,32 @@ def comparable(
     r_out, t_out = dict(reference), dict(target)
     skipped: list[NotCompared] = []
     unreadable = set(UNREADABLE)
+    # Unknown values are made by the normalizer of a side with a service that could not be
+    # read (normalize.Normalizer._mark_unknown): only such a side is searched for them. A value
+    # that merely looks like one (a tag "(unknown: x)") is then compared, never dropped.
+    scan = (bool(ref_snap.failed_services()), bool(target_snap.failed_services()))
     for key in reference.keys() & target.keys():
         base, live = ref_res.get(key), target_res.get(key)
-        errors = {**(base.errors if base else {}), **(live.errors if live else {})}
+        base_errors = base.errors if base is not None else {}
+        live_errors = live.errors if live is not None else {}
         tags_unknown = (base is not None and base.tags is None) or (
             live is not None and live.tags is None
         )
-        unknown = {
-            attr: reason
-            for side in (reference[key], target[key])
-            for attr, value in side.items()
-            if (reason := _unknown_reason(value)) is not None
-        }
-        if not (errors or tags_unknown or unknown):
+        unknown = (
+            {
+                attr: reason
+                for side, searched in zip((reference[key], target[key]), scan, strict=True)
+                if searched
+                for attr, value in side.items()
+                if (reason := _unknown_reason(value)) is not None
+            }
+            if scan[0] or scan[1]
+            else None
+        )
+        if not (base_errors or live_errors or tags_unknown or unknown):
             continue  # the common case: both sides read completely
+        errors = {**base_errors, **live_errors}
+        unknown = unknown or {}
         drop = dict(errors)
         drop.update(unknown)
         if set(errors) & unreadable:  # nothing of that side was read: compare nothing

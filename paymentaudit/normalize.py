@@ -197,6 +197,8 @@ class Normalizer:
             if only_strings:
                 items.sort()  # the same order _canonical gives strings
                 return items
+            if len(items) < 2:
+                return items
             return sorted(items, key=_canonical)
         if isinstance(value, str):
             return self.string(value)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,33 +98,13 @@ def sandbox() -> Iterator[Sandbox]:
     in-process `--sandbox` run (same S3 bucket names) nor a mock_aws test (which resets every
     backend of its process) can collide with it.
     """
+    from helpers import moto_process
+
     from paymentaudit.sandbox import build
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the moto server did not start") from None
-                time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}"
+    with moto_process() as url:
         envs = build(url, TARGET, BASELINE)
         yield Sandbox(url=url, envs=envs)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -99,3 +99,15 @@ SECRETS = [
     SLACK_WEBHOOK,
     CONNECTION_STRING,
 ]
+
+
+# Values under names that are no secrets, whatever the detector: no finding, no redaction.
+BENIGN = [
+    ("AUDIT_KMS_KEY_ARN", KMS_KEY_ARN),
+    ("TABLE_NAME", "payment-sessions-prod-abc123"),
+    ("LOG_LEVEL", "INFO"),
+    ("ALLOWED_CURRENCIES", "USD,EUR,GBP"),
+    ("MAX_PAYMENT_AMOUNT", "10000"),
+    ("POWERTOOLS_SERVICE_NAME", "payment-processor"),
+    ("API_URL", "https://api.example.com/v1/payments"),
+]

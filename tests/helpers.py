@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,30 @@ def parts_of(found: Any) -> dict[tuple[str, str, str, str], tuple[Any, str]]:
             key = (part.kind.value, part.check, part.resource or f.resource, part.path)
             out[key] = (part.severity, f.id)
     return out
+
+
+@contextlib.contextmanager
+def moto_process() -> Iterator[str]:
+    """``python -m moto.server`` in a process of its own, on a free loopback port; yields its
+    URL. moto keeps its state per process: nothing else in the test process can touch it."""
+    port = closed_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the moto server did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from detectkit import (
     AWS_ACCESS_KEY_ID,
+    BENIGN,
     DB_PASSWORD,
     JWT,
-    KMS_KEY_ARN,
     PEM_PRIVATE_KEY,
     RANDOM_BASE64,
     RANDOM_HEX,
@@ -50,10 +50,8 @@ from paymentaudit import redact
         # URLs
         ("DATABASE_URL", URL_WITH_CREDENTIALS, "detected BasicAuthDetector"),
         ("REDIS_URL", URL_WITH_CREDENTIALS_NO_USER, "password in URL"),
-        ("API_URL", "https://api.example.com/v1/payments", None),
         ("AUTH_URL", "https://auth.example.com/oauth2/token", None),
         # ARNs, references and resource names under sensitive names
-        ("AUDIT_KMS_KEY_ARN", KMS_KEY_ARN, None),
         ("DB_SECRET_ARN", STORE_ENTRY_ARN, None),
         ("STRIPE_API_KEY_PARAMETER", "/prod/payments/stripe-api-key", None),
         ("SIGNING_KEY_ALIAS", "alias/payment-signing", None),
@@ -65,11 +63,7 @@ from paymentaudit import redact
         ("DB_PASSWORD", None, None),
         ("CLIENT_SECRET", "{{resolve:secretsmanager:prod/app:SecretString:client}}", None),
         # harmless names and values
-        ("TABLE_NAME", "payment-sessions-prod-abc123", None),
-        ("LOG_LEVEL", "INFO", None),
-        ("ALLOWED_CURRENCIES", "USD,EUR,GBP", None),
-        ("MAX_PAYMENT_AMOUNT", "10000", None),
-        ("POWERTOOLS_SERVICE_NAME", "payment-processor", None),
+        *[(name, value, None) for name, value in BENIGN],
         ("GREETING", "hello world", None),
         ("MONKEY", "changeme", None),
         ("PASSPORT_COUNTRY", "Netherlands", None),

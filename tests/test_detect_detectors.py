@@ -15,10 +15,10 @@ import pytest
 from detectkit import (
     AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY,
+    BENIGN,
     CONNECTION_STRING,
     DB_PASSWORD,
     JWT,
-    KMS_KEY_ARN,
     PEM_PRIVATE_KEY,
     RANDOM_BASE64,
     RANDOM_HEX,
@@ -69,13 +69,7 @@ from paymentaudit.detect import scan as ds
         # ids (detect-secrets' is_likely_id_string filter)
         ("TENANT_ID", RANDOM_HEX, None),
         # benign values never fire
-        ("AUDIT_KMS_KEY_ARN", KMS_KEY_ARN, None),
-        ("TABLE_NAME", "payment-sessions-prod-abc123", None),
-        ("LOG_LEVEL", "INFO", None),
-        ("ALLOWED_CURRENCIES", "USD,EUR,GBP", None),
-        ("MAX_PAYMENT_AMOUNT", "10000", None),
-        ("POWERTOOLS_SERVICE_NAME", "payment-processor", None),
-        ("API_URL", "https://api.example.com/v1/payments", None),
+        *[(name, value, None) for name, value in BENIGN],
     ],
 )
 def test_detect(name: str, value: str, detector: str | None) -> None:

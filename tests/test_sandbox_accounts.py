@@ -10,16 +10,12 @@ reports what the one-account session sandbox reports: the account ids make no fi
 from __future__ import annotations
 
 import itertools
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import botocore.exceptions
+import helpers
 import pytest
 from helpers import ROOT, chdir, findings, run_cli
 
@@ -210,28 +206,8 @@ def test_the_audit_role_is_not_in_the_base_account(two: dict[str, Any]) -> None:
 @pytest.fixture
 def moto_process() -> Iterator[str]:
     """`python -m moto.server` on a loopback port: the base key reaches 123456789012."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "moto did not start"
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with helpers.moto_process() as url:
+        yield url
 
 
 def test_build_works_against_a_moto_server_process(moto_process: str) -> None:

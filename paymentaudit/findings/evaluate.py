@@ -29,10 +29,12 @@ Configs = Mapping[ResourceKey, dict[str, Any]]
 
 
 def evaluate_rules(ctx: RuleContext, rules: Sequence[Rule]) -> list[Outcome]:
-    """Every rule's outcomes on the target."""
+    """Every rule's outcomes on the target (without the cycle collector: its full passes over
+    a large snapshot would cost more than the rules)."""
     outcomes: list[Outcome] = []
-    for rule in rules:
-        outcomes.extend(rule.evaluate(ctx))
+    with no_cycle_collection():
+        for rule in rules:
+            outcomes.extend(rule.evaluate(ctx))
     return outcomes
 
 

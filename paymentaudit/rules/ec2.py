@@ -139,10 +139,9 @@ class VpcEndpoints(Rule):
 
     def check(self, resource: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         found = set()
-        unknown = []  # endpoints that may be a missing one: their VPC, type or service unread
-        for endpoint in ctx.of_type("ec2.vpc_endpoint"):
-            if {"vpc_id", *UNREADABLE} & set(endpoint.errors):
-                unknown.append(endpoint)
+        # Endpoints that may be a missing one: their VPC, type or service unread. Those whose
+        # VPC could not be read may belong to any VPC (listed once per audit).
+        unknown = list(ctx.memo("ec2.vpc_endpoint:vpc unread", lambda: _vpc_unread(ctx)))
         for endpoint in ctx.grouped("ec2.vpc_endpoint", "vpc_id").get(resource.physical_id, []):
             if {"vpc_endpoint_type", "service_name"} & set(endpoint.errors):
                 unknown.append(endpoint)
@@ -163,6 +162,13 @@ class VpcEndpoints(Rule):
             sorted(found & {"s3", "dynamodb"}),
             f"no gateway endpoint for {', '.join(missing)}: traffic leaves the VPC or fails",
         )
+
+
+def _vpc_unread(ctx: RuleContext) -> tuple[Resource, ...]:
+    """The VPC endpoints whose VPC (or everything) could not be read."""
+    return tuple(
+        e for e in ctx.of_type("ec2.vpc_endpoint") if {"vpc_id", *UNREADABLE} & set(e.errors)
+    )
 
 
 @register
