@@ -258,12 +258,13 @@ def test_fleet_triggers(fleet: dict[Any, Any]) -> None:
     inputs = triggers["workflow_dispatch"]["inputs"]
     assert set(inputs) == {"match", "baseline", "fail_on"}
     assert inputs["match"]["default"] == "prod-*"
-    assert inputs["baseline"]["default"] == "dev"
+    assert inputs["baseline"]["default"] == "" and inputs["baseline"]["required"] is False
     assert inputs["fail_on"]["type"] == "choice"
     assert inputs["fail_on"]["options"] == ["critical", "high", "medium", "low"]
     assert triggers["schedule"][0]["cron"]
     assert fleet["env"]["MATCH"] == "${{ inputs.match || 'prod-*' }}"
     assert fleet["env"]["FAIL_ON"] == "${{ inputs.fail_on || 'high' }}"
+    assert fleet["env"]["BASELINE_INPUT"] == "${{ inputs.baseline || '' }}"
 
 
 def test_fleet_jobs_and_least_permissions(fleet: dict[Any, Any]) -> None:
@@ -292,6 +293,8 @@ def test_fleet_plan_feeds_the_matrix(fleet: dict[Any, Any]) -> None:
     assert 'python -m paymentaudit fleet plan "${args[@]}"' in run
     assert "args=(--format github-matrix)" in run
     assert 'args+=(--match "$glob")' in run and '<<< "$MATCH"' in run
+    # The dispatch input's baseline reaches the plan; the matrix carries it to each job.
+    assert 'if [ -n "$BASELINE_INPUT" ]; then args+=(--baseline "$BASELINE_INPUT"); fi' in run
     assert '>> "$GITHUB_OUTPUT"' in run and '"matrix=" + json.dumps(' in run
     strategy = fleet["jobs"]["validate"]["strategy"]
     assert strategy["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
@@ -301,7 +304,7 @@ def test_fleet_plan_feeds_the_matrix(fleet: dict[Any, Any]) -> None:
 def test_fleet_validate_keeps_going_then_uploads(fleet: dict[Any, Any]) -> None:
     job = fleet["jobs"]["validate"]
     assert job["env"]["SUFFIX"] == "${{ matrix.suffix }}"
-    assert job["env"]["BASELINE"].startswith("${{ matrix.baseline || inputs.baseline")
+    assert job["env"]["BASELINE"] == "${{ matrix.baseline }}"
     steps = job["steps"]
     validate = _step(fleet, "validate")
     assert (
