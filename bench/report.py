@@ -251,12 +251,12 @@ contention for the CPU that can only make the sequential figure (and so the spee
 larger. Run `python -m bench --only snapshot --parallel-sequential-from 1000` to take them
 one at a time.
 
-**Compare.** Synthetic snapshot pairs (`bench/synthetic.py`): N/45 copies of the stack's 45
-resources with the collectors' configuration shapes (nested IAM and bucket policies,
-lifecycle rules, listeners, security group rules, ARNs with account ids, `vpc-`/`sg-`/
-`subnet-` ids, KMS key UUIDs, ELB hashes, environment words); the baseline is `dev` in one
-account, the target `prod-b7k2` in another with its own ids; exactly 1% of the target's
-resources have one attribute changed. *Compare* times
+**Compare.** Synthetic snapshot pairs (`bench/synthetic.py`): copies of the sandbox's own
+snapshot of the stack (cached in `bench/.cache/`), so every resource has its collector's
+shape (nested IAM and bucket policies, lifecycle rules, listeners, security group rules,
+ARNs with account ids, `vpc-`/`sg-`/`subnet-` ids, KMS key UUIDs, ELB hashes, environment
+words); the baseline is `dev` in one account, the target `prod-b7k2` in another with its
+own ids; exactly 1% of the target's resources have one attribute changed. *Compare* times
 `paymentaudit.findings.evaluate.audit(baseline, target, run_rules=False)`: normalize both snapshots,
 drop what one side could not read, pair by (type, logical name), DeepDiff only the pairs
 whose normalized configurations differ, build the parity findings, apply the policy and
