@@ -16,7 +16,7 @@ from paymentaudit.api.connection import (
     opened,
     resolve,
 )
-from paymentaudit.api.inputs import check_limits
+from paymentaudit.api.inputs import check_limits, workers
 from paymentaudit.aws import DEFAULT_MAX_WORKERS, Connection
 from paymentaudit.engine.run import take
 from paymentaudit.errors import OutputError
@@ -85,7 +85,7 @@ def snapshot_to_file(
     *,
     inventory: str | None = None,
     ssm_path: str | None = None,
-    max_workers: int = DEFAULT_MAX_WORKERS,
+    max_workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Callable[[str], None] | None = None,
 ) -> Snapshot:
@@ -107,7 +107,7 @@ def snapshot_to_file(
             suffix,
             resolve(suffix, where, entry),
             ssm_path,
-            max_workers,
+            workers(max_workers, sandbox=False),
             timeout,
             None,
             progress,
@@ -119,11 +119,11 @@ def snapshot_to_file(
             suffix,
             for_environment(conns, suffix),
             ssm_path,
-            max_workers,
+            workers(max_workers, sandbox=True),
             timeout,
             None,
             progress,
-            "sandbox" if where.sandbox else "aws",
+            "sandbox",
         )
     return _save(snap, path, output)
 

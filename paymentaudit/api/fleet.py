@@ -26,7 +26,7 @@ from pathlib import Path
 from paymentaudit import atomic, history
 from paymentaudit.api import inventory as inventory_mod
 from paymentaudit.api.connection import Where, endpoint_from, resolve
-from paymentaudit.api.inputs import check_limits, load_policy, parse_fail_on
+from paymentaudit.api.inputs import check_limits, load_policy, parse_fail_on, workers
 from paymentaudit.api.presence import ensure_found
 from paymentaudit.api.validation import (
     DEFAULT_TIMEOUT,
@@ -38,7 +38,7 @@ from paymentaudit.api.validation import (
     write_report,
 )
 from paymentaudit.atomic import write_json_atomic
-from paymentaudit.aws import DEFAULT_MAX_WORKERS, SESSION_PREFIX, Connection, check_role_arn
+from paymentaudit.aws import SESSION_PREFIX, Connection, check_role_arn
 from paymentaudit.engine.run import take_all
 from paymentaudit.errors import InputError
 from paymentaudit.findings.evaluate import audit
@@ -71,7 +71,8 @@ class FleetOptions:
     fail_on: str = "high"
     sandbox: bool = False
     dask: str | None = None  # a scheduler address; default $DASK_SCHEDULER_ADDRESS
-    max_workers: int = DEFAULT_MAX_WORKERS
+    # Default 16, on the sandbox too: its server is in this process, the tasks are not.
+    max_workers: int | None = None
     timeout: float = DEFAULT_TIMEOUT
     region: str | None = None
     replica_region: str | None = None
@@ -230,9 +231,10 @@ def tasks_of(
             ask = Options(target=t.suffix, baseline=t.baseline, reports_root=opts.reports_root)
             trend = tuple(history.trend(t.suffix, opts.history))
             envs.append(EnvTask(t, previous_report(ask, where), trend))
+        pool = workers(opts.max_workers, sandbox=False)
         out.append(
             GroupTask(
-                tuple(envs), policy, fail_on, opts.notebook, opts.max_workers, opts.timeout,
+                tuple(envs), policy, fail_on, opts.notebook, pool, opts.timeout,
                 "sandbox" if opts.sandbox else "aws",
             )
         )  # fmt: skip

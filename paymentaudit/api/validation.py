@@ -19,9 +19,9 @@ from paymentaudit.api.connection import (
     resolve,
     sandbox_opened,
 )
-from paymentaudit.api.inputs import check_limits, load_policy, parse_fail_on
+from paymentaudit.api.inputs import check_limits, load_policy, parse_fail_on, workers
 from paymentaudit.api.presence import ensure_found
-from paymentaudit.aws import DEFAULT_MAX_WORKERS, Connection, check_role_arn
+from paymentaudit.aws import Connection, check_role_arn
 from paymentaudit.engine.run import take_all
 from paymentaudit.errors import InputError
 from paymentaudit.findings.evaluate import audit
@@ -69,7 +69,7 @@ class Options:
     notebook: bool = True
     sandbox: bool = False
     sandbox_layout: str = "stack"  # or "legacy": the original design's names, no drift
-    max_workers: int = DEFAULT_MAX_WORKERS
+    max_workers: int | None = None  # default: 16, or 1 per account on the sandbox
     timeout: float = DEFAULT_TIMEOUT
     desired: str | None = None
     synth: bool = False
@@ -348,7 +348,7 @@ def collect(
 ) -> dict[str, Any]:
     """Snapshot the target and the baseline: on the sandbox, or each from its own account."""
     kwargs: dict[str, Any] = {
-        "max_workers": opts.max_workers,
+        "max_workers": workers(opts.max_workers, opts.sandbox),
         "timeout": opts.timeout,
         "progress": progress,
         "source": "sandbox" if opts.sandbox else "aws",

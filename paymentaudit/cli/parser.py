@@ -39,8 +39,9 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-workers",
         type=int,
-        default=16,
-        help="concurrent API calls (default 16)",
+        default=None,
+        help="concurrent API calls (default 16; with --sandbox, whose server shares this "
+        "process, 1 per account)",
     )
     p.add_argument(
         "--timeout",
