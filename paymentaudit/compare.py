@@ -18,14 +18,13 @@ listed as not compared, with the reason.
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from paymentaudit.model import UNREADABLE, NotCompared, Resource, ResourceKey
+from paymentaudit.model import UNREADABLE, NotCompared, Resource, ResourceKey, canonical_json
 from paymentaudit.normalize import UNKNOWN_PREFIX
 from paymentaudit.snapshots import Snapshot
 from paymentaudit.terraform.refs import OTHERS, is_later
@@ -302,10 +301,6 @@ def strip_later(value: Any) -> Any:
     return value
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
 def _later_keys(value: Mapping[str, Any]) -> bool:
     return any(is_later(v) for v in value.values())
 
@@ -339,13 +334,13 @@ def project(desired: Any, live: Any, top: bool = False) -> tuple[Any, Any]:
         keys = {
             k for e in desired if isinstance(e, Mapping) for k, v in e.items() if not is_later(v)
         }
-        d_list = sorted((strip_later(e) for e in desired), key=_canonical)
+        d_list = sorted((strip_later(e) for e in desired), key=canonical_json)
         if not isinstance(live, list):
             return d_list, live
         l_list = [
             {k: e.get(k) for k in sorted(keys)} if isinstance(e, Mapping) else e for e in live
         ]
-        return d_list, sorted(l_list, key=_canonical)
+        return d_list, sorted(l_list, key=canonical_json)
     return desired, live
 
 

@@ -147,9 +147,14 @@ def unnamed_label(physical_id: str) -> str:
     return f"(unnamed {physical_id})"
 
 
+# One encoder for every call (json.dumps with options builds a new one each time: a compare
+# sorts thousands of lists by this key).
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def canonical_json(value: Any) -> str:
     """A value as JSON with sorted keys: equal values give equal text (set and sort keys)."""
-    return json.dumps(value, sort_keys=True, default=str)
+    return _CANONICAL.encode(value)
 
 
 @dataclass(frozen=True, slots=True)

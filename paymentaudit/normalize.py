@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from paymentaudit import services
-from paymentaudit.model import Resource, ResourceKey
+from paymentaudit.model import Resource, ResourceKey, canonical_json
 from paymentaudit.naming import ACCOUNT, ENV_SYNONYMS, environment_word
 from paymentaudit.services.declare import Ref
 from paymentaudit.snapshots import Snapshot
@@ -246,7 +245,7 @@ _SCALARS = frozenset({int, float, bool, type(None)})
 def _canonical(value: Any) -> str:
     if isinstance(value, str):
         return "0" + value
-    return "1" + json.dumps(value, sort_keys=True, default=str)
+    return "1" + canonical_json(value)
 
 
 def normalize_snapshot(
