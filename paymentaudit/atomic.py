@@ -14,12 +14,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from paymentaudit.errors import OutputError
+from paymentaudit.errors import InputError, OutputError
 
 LATEST = "latest"
 
@@ -167,3 +167,17 @@ def write_json_atomic(path: Path, data: Any) -> Path:
         json.dump(data, handle, indent=2, sort_keys=False, default=str)
         handle.write("\n")
     return path
+
+
+def read_document(path: Path, schemas: Collection[str]) -> dict[str, Any]:
+    """A JSON document whose ``schema`` is one of ``schemas`` (a report's findings.json, a
+    fleet's fleet.json); InputError, one line, when absent, corrupt or of another schema."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema") not in schemas:
+        raise InputError(f"{path}: not a {' or '.join(schemas)} document")
+    return doc

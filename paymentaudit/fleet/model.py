@@ -9,7 +9,6 @@ strict majority of the environments holding that resource share, whatever the ba
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from paymentaudit.atomic import read_document
 from paymentaudit.errors import InputError
 from paymentaudit.model import Severity
 
@@ -221,14 +221,7 @@ def load(directory: str | os.PathLike[str]) -> FleetView:
     """fleet.json of a fleet report directory; InputError when absent, corrupt or another
     schema."""
     path = Path(directory) / FLEET_JSON
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("schema") != FLEET_SCHEMA:
-        raise InputError(f"{path}: not a {FLEET_SCHEMA} document")
+    doc = read_document(path, (FLEET_SCHEMA,))
     try:
         return FleetView.from_json(doc)
     except (KeyError, TypeError, ValueError) as exc:

@@ -16,8 +16,8 @@ from paymentaudit.reporters import notebook
 from paymentaudit.reporters.markdown import ICONS, cell
 
 TEMPLATE = "fleet.ipynb"
-REPO_TEMPLATE = notebook.PACKAGE_DIR.parent / "notebooks" / TEMPLATE
-PACKAGED_TEMPLATE = Path(notebook.__file__).resolve().parent / "templates" / TEMPLATE
+REPO_TEMPLATE = notebook.REPO_NOTEBOOKS / TEMPLATE
+PACKAGED_TEMPLATE = notebook.PACKAGED_NOTEBOOKS / TEMPLATE
 NOTEBOOK = "fleet.ipynb"
 HTML = "fleet.html"
 SUMMARY = "summary.md"
@@ -27,13 +27,7 @@ MAX_ROWS = 50
 
 def template_path() -> Path:
     """The fleet template: the checkout's notebooks/, else the packaged copy."""
-    for path in (REPO_TEMPLATE, PACKAGED_TEMPLATE):
-        if path.is_file():
-            return path
-    raise notebook.NotebookError(
-        f"the fleet notebook template is missing ({REPO_TEMPLATE} and {PACKAGED_TEMPLATE}); "
-        "reinstall paymentaudit, or use --no-notebook"
-    )
+    return notebook.find_template(TEMPLATE)
 
 
 def write(view: FleetView, directory: Path, *, html: bool) -> list[Path]:
@@ -51,21 +45,8 @@ def write(view: FleetView, directory: Path, *, html: bool) -> list[Path]:
 def write_html(directory: Path, title: str = TITLE) -> list[Path]:
     """Execute the fleet notebook in ``directory`` (it reads fleet.json and the environments'
     report directories there) and convert it to standalone, offline HTML."""
-    import nbformat
-
-    directory = Path(directory).resolve()
-    nb = notebook.execute(template_path(), directory, {"fleet_dir": ".", "title": title})
-    try:
-        page = notebook.to_html(nb, title)
-    except Exception as exc:  # nbconvert: a template or filter problem, reported as one line
-        raise notebook.NotebookError(
-            f"cannot convert the fleet notebook to HTML: {type(exc).__name__}: {exc}"
-        ) from exc
-    with atomic_file(directory / NOTEBOOK) as tmp:
-        nbformat.write(nb, str(tmp))
-    with atomic_file(directory / HTML) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    return [directory / NOTEBOOK, directory / HTML]
+    params = {"fleet_dir": ".", "title": title}
+    return notebook.render(template_path(), directory, params, NOTEBOOK, HTML)
 
 
 def headline(view: FleetView) -> str:

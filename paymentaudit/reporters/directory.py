@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from paymentaudit.atomic import read_document
 from paymentaudit.compare import PairDiff, strip_later
 from paymentaudit.errors import InputError
 from paymentaudit.findings.problems import Suppressed
@@ -60,16 +61,7 @@ def compared_document(result: AuditResult) -> dict[str, Any]:
 
 def read_findings(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """findings.json of a report directory; InputError when absent, corrupt or another schema."""
-    path = Path(directory) / FINDINGS
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("schema") not in SCHEMAS:
-        raise InputError(f"{path}: not a {' or '.join(SCHEMAS)} document")
-    return doc
+    return read_document(Path(directory) / FINDINGS, SCHEMAS)
 
 
 def _compared(directory: Path) -> dict[str, dict[ResourceKey, dict[str, Any]]] | None:

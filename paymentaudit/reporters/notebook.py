@@ -26,8 +26,10 @@ from paymentaudit.findings.result import AuditResult
 
 TEMPLATE = "readiness.ipynb"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-REPO_TEMPLATE = PACKAGE_DIR.parent / "notebooks" / TEMPLATE
-PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "templates" / TEMPLATE
+REPO_NOTEBOOKS = PACKAGE_DIR.parent / "notebooks"
+PACKAGED_NOTEBOOKS = Path(__file__).resolve().parent / "templates"
+REPO_TEMPLATE = REPO_NOTEBOOKS / TEMPLATE
+PACKAGED_TEMPLATE = PACKAGED_NOTEBOOKS / TEMPLATE
 NOTEBOOK = "readiness.ipynb"
 HTML = "readiness.html"
 KERNEL_NAME = "python3"
@@ -39,15 +41,21 @@ class NotebookError(PaymentAuditError):
     """The readiness notebook could not be executed or rendered (one line)."""
 
 
-def template_path() -> Path:
-    """The readiness template: the checkout's notebooks/, else the packaged copy."""
-    for path in (REPO_TEMPLATE, PACKAGED_TEMPLATE):
+def find_template(name: str) -> Path:
+    """The notebook template ``name``: the checkout's notebooks/, else the packaged copy."""
+    repo, packaged = REPO_NOTEBOOKS / name, PACKAGED_NOTEBOOKS / name
+    for path in (repo, packaged):
         if path.is_file():
             return path
     raise NotebookError(
-        f"the readiness notebook template is missing ({REPO_TEMPLATE} and {PACKAGED_TEMPLATE}); "
+        f"the notebook template {name} is missing ({repo} and {packaged}); "
         "reinstall paymentaudit, or use --no-notebook"
     )
+
+
+def template_path() -> Path:
+    """The readiness template: the checkout's notebooks/, else the packaged copy."""
+    return find_template(TEMPLATE)
 
 
 def kernel_argv(encrypted: bool = True) -> list[str]:
@@ -205,23 +213,30 @@ def to_html(nb: Any, title: str) -> str:
     return body
 
 
-def write(result: AuditResult, directory: Path) -> list[Path]:
-    """Execute readiness.ipynb into the report directory and convert it to readiness.html."""
+def render(
+    template: Path, directory: Path, params: dict[str, Any], notebook: str, html: str
+) -> list[Path]:
+    """Execute ``template`` in ``directory`` with ``params`` (``title`` among them) and write
+    the executed notebook and its standalone, offline HTML there, as ``notebook`` and
+    ``html``."""
     import nbformat
 
     directory = Path(directory).resolve()
-    params = parameters(result)
-    nb = execute(template_path(), directory, params)
+    nb = execute(template, directory, params)
     try:
         page = to_html(nb, params["title"])
     except Exception as exc:  # nbconvert: a template or filter problem
         raise NotebookError(
-            f"cannot convert the readiness notebook to HTML: {type(exc).__name__}: "
-            f"{_one_line(str(exc))}"
+            f"cannot convert {template.name} to HTML: {type(exc).__name__}: {_one_line(str(exc))}"
         ) from exc
     # Each file appears complete or not at all (a temporary sibling, then a rename).
-    with atomic_file(directory / NOTEBOOK) as tmp:
+    with atomic_file(directory / notebook) as tmp:
         nbformat.write(nb, str(tmp))
-    with atomic_file(directory / HTML) as tmp:
+    with atomic_file(directory / html) as tmp:
         tmp.write_text(page, encoding="utf-8")
-    return [directory / NOTEBOOK, directory / HTML]
+    return [directory / notebook, directory / html]
+
+
+def write(result: AuditResult, directory: Path) -> list[Path]:
+    """Execute readiness.ipynb into the report directory and convert it to readiness.html."""
+    return render(template_path(), directory, parameters(result), NOTEBOOK, HTML)

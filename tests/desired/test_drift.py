@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import auditkit
 import pytest
 
 from paymentaudit import frames
@@ -13,7 +14,7 @@ from paymentaudit.compare import dig_path, project, strip_later
 from paymentaudit.findings.differences import CHECK_CHANGED, CHECK_MISSING, CHECK_UNMANAGED
 from paymentaudit.findings.evaluate import audit
 from paymentaudit.findings.result import finding_id
-from paymentaudit.model import Coverage, Finding, Kind, Resource, Severity
+from paymentaudit.model import Finding, Kind, Resource, Severity
 from paymentaudit.policy import Matcher, Policy
 from paymentaudit.snapshots import Snapshot
 
@@ -59,22 +60,9 @@ def simple(rtype: str, name: str, suffix: str, **config: Any) -> Resource:
 def snap(
     suffix: str, *resources: Resource, source: str = "aws", failed: tuple[str, ...] = ()
 ) -> Snapshot:
-    services = {r.service for r in resources} | set(failed)
-    coverage = tuple(
-        Coverage(s, "error" if s in failed else "ok", 0, "denied" if s in failed else None)
-        for s in sorted(services)
-    )
-    return Snapshot(
-        suffix=suffix,
-        ssm_prefix="/" + suffix.split("-")[0],
-        region="us-east-1",
-        replica_region="us-west-2",
-        account_id="123456789012",
-        taken_at="2025-11-02T09:00:00Z",
-        resources=tuple(resources),
-        coverage=coverage,
-        source=source,
-    )
+    """auditkit's snapshot, with a source and services whose reads were denied."""
+    made = auditkit.snap(suffix, list(resources), dict.fromkeys(failed, "denied"))
+    return replace(made, taken_at="2025-11-02T09:00:00Z", source=source)
 
 
 def parts_as_findings(result: Any) -> list[Finding]:
